@@ -1,0 +1,44 @@
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+User = get_user_model()
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    email = serializers.EmailField()
+
+
+class RegisteredUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    display_name = serializers.CharField(source="profile.display_name", max_length=80, allow_blank=True, required=False)
+    bio = serializers.CharField(source="profile.bio", max_length=500, allow_blank=True, required=False)
+    is_private = serializers.BooleanField(source="profile.is_private", required=False)
+
+
+class UserSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField(source="profile.display_name")
+
+
+class PublicProfileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField(source="profile.display_name")
+    bio = serializers.CharField(source="profile.bio")
+    is_private = serializers.BooleanField(source="profile.is_private")
+    follower_count = serializers.IntegerField()
+    following_count = serializers.IntegerField()
+    like_count = serializers.IntegerField(
+        allow_null=True, help_text="Null when the profile is private and does not follow the viewer."
+    )

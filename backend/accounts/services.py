@@ -1,0 +1,50 @@
+"""Account writes: registration and profile changes, each with the user's outbox event."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from backend.accounts.models import Profile
+from backend.core.errors import ApplicationError, Conflict
+from backend.sync.outbox import record_event
+from backend.sync.states import user_key, user_state
+
+User = get_user_model()
+
+PROFILE_FIELDS = ("display_name", "bio", "is_private")
+
+
+def register_user(*, username: str, email: str, password: str):
+    """Create a user and their profile; 409 when the username is taken."""
+    candidate = User(username=username, email=email)
+    try:
+        password_validation.validate_password(password, user=candidate)
+    except ValidationError as error:
+        raise ApplicationError("Password rejected.", fields={"password": list(error.messages)}) from None
+    candidate.set_password(password)
+    try:
+        with transaction.atomic(durable=True):
+            candidate.save()
+            Profile.objects.create(user=candidate, display_name=username)
+            record_event("user", user_key(candidate.id), "user.created", user_state(candidate))
+    except IntegrityError:
+        raise Conflict("That username is taken.", fields={"username": ["That username is taken."]}) from None
+    return candidate
+
+
+def update_profile(user, **changes) -> Profile:
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    with transaction.atomic(durable=True):
+        profile = Profile.objects.select_for_update().get(user=user)
+        if all(getattr(profile, name) == value for name, value in changes.items()):
+            return profile
+        for name, value in changes.items():
+            setattr(profile, name, value)
+        profile.save(update_fields=list(changes))
+        user.profile = profile
+        record_event("user", user_key(user.id), "user.updated", user_state(user))
+        return profile

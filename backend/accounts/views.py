@@ -1,0 +1,70 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from backend.accounts import selectors, services
+from backend.accounts.serializers import (
+    MeSerializer,
+    PublicProfileSerializer,
+    RegisteredUserSerializer,
+    RegisterSerializer,
+)
+from backend.core.schema import ERROR_RESPONSES
+from backend.social.selectors import can_see_activity
+
+
+class AuthThrottled:
+    """Stricter rate (THROTTLE_AUTH) for the endpoints that take passwords."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+class RegisterView(AuthThrottled, APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=RegisterSerializer, responses={201: RegisteredUserSerializer, **ERROR_RESPONSES})
+    def post(self, request):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.register_user(**serializer.validated_data)
+        return Response(RegisteredUserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(AuthThrottled, TokenObtainPairView):
+    pass
+
+
+class TokenRefresh(AuthThrottled, TokenRefreshView):
+    pass
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MeSerializer, **ERROR_RESPONSES})
+    def get(self, request):
+        return Response(MeSerializer(selectors.active_user(request.user.id)).data)
+
+    @extend_schema(request=MeSerializer, responses={200: MeSerializer, **ERROR_RESPONSES})
+    def patch(self, request):
+        serializer = MeSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.update_profile(request.user, **serializer.validated_data.get("profile", {}))
+        return Response(MeSerializer(selectors.active_user(request.user.id)).data)
+
+
+class PublicProfileView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: PublicProfileSerializer, **ERROR_RESPONSES})
+    def get(self, request, user_id: int):
+        user = selectors.public_profile(user_id)
+        data = PublicProfileSerializer(user).data
+        if not can_see_activity(request.user, user.id, user.profile.is_private):
+            data["like_count"] = None
+        return Response(data)

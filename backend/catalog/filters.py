@@ -1,0 +1,44 @@
+"""List filters and ordering for /api/movies/; each is backed by an index on catalog_movie."""
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Exists, F, OuterRef
+
+from backend.catalog.models import Credit, Genre, Movie, Person
+
+SEARCH_MAX_LENGTH = 200
+
+
+class MovieFilter(django_filters.FilterSet):
+    genre = django_filters.ModelChoiceFilter(
+        field_name="genres", to_field_name="name", queryset=Genre.objects.all(), help_text="Genre name"
+    )
+    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
+    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
+    language = django_filters.CharFilter(field_name="original_language", max_length=8)
+    person = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.all(), method="filter_person", help_text="Person id (cast or crew)"
+    )
+    q = django_filters.CharFilter(method="filter_search", max_length=SEARCH_MAX_LENGTH, help_text="Full-text search")
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("rank_position", "rank"),
+            ("release_date", "release_date"),
+            ("title", "title"),
+            ("popularity", "popularity"),
+        ),
+    )
+
+    class Meta:
+        model = Movie
+        fields = ["genre", "year_min", "year_max", "language", "person", "q"]
+
+    def filter_person(self, queryset, name, person):
+        return queryset.filter(Exists(Credit.objects.filter(movie=OuterRef("pk"), person=person)))
+
+    def filter_search(self, queryset, name, text):
+        query = SearchQuery(text, search_type="websearch", config="english")
+        ranked = queryset.filter(search_document=query).annotate(relevance=SearchRank(F("search_document"), query))
+        if self.data.get("ordering"):
+            return ranked
+        return ranked.order_by("-relevance", "id")

@@ -1,0 +1,97 @@
+"""Bayesian weighted rating and rank positions, recomputed asynchronously.
+
+WR = v/(v+m)·R + m/(v+m)·C, with v a movie's number of ratings, R its mean rating, C the mean of
+the movies' mean ratings and m = RANKING_MIN_VOTES. A rating write only queues its movie
+(`mark_stale`, in the write's transaction); a debounced task drains the queue, and beat recomputes
+every movie periodically so C's drift reaches all of them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from backend.catalog.models import Movie, PendingRankUpdate
+from backend.sync.outbox import Change, record_events
+from backend.sync.states import movie_state
+
+# Debounce window: one recompute for every burst of ratings inside it.
+RECOMPUTE_DELAY_SECONDS = 5
+# Rank-score changes below this are not sent to the vector payload (it carries the score for display).
+RANK_SCORE_SYNC_THRESHOLD = 0.01
+
+_UPDATE_SCORES = """
+    WITH global AS (
+        SELECT coalesce(avg(mean), 0) AS c FROM (
+            SELECT avg(score) AS mean FROM social_rating GROUP BY movie_id
+        ) AS means
+    ),
+    stats AS (
+        SELECT m.id, count(r.id) AS v, coalesce(avg(r.score), 0) AS r
+        FROM catalog_movie m LEFT JOIN social_rating r ON r.movie_id = m.id
+        WHERE %(all)s OR m.id = ANY(%(ids)s::bigint[])
+        GROUP BY m.id
+    )
+    UPDATE catalog_movie m SET
+        rating_count = stats.v,
+        rating_mean = stats.r,
+        rank_score = CASE WHEN stats.v = 0 THEN 0
+            ELSE (stats.v / (stats.v + %(m)s)) * stats.r + (%(m)s / (stats.v + %(m)s)) * global.c END
+    FROM stats, global
+    WHERE m.id = stats.id
+    RETURNING m.id, m.rank_score
+"""
+
+_UPDATE_POSITIONS = """
+    UPDATE catalog_movie m SET rank_position = ranked.position
+    FROM (SELECT id, row_number() OVER (ORDER BY rank_score DESC, rating_count DESC, id) AS position
+          FROM catalog_movie) AS ranked
+    WHERE m.id = ranked.id AND m.rank_position IS DISTINCT FROM ranked.position
+"""
+
+
+def mark_stale(movie_id: int) -> None:
+    """Queue a movie for recomputation; call inside the rating write's transaction."""
+    PendingRankUpdate.objects.get_or_create(movie_id=movie_id)
+    transaction.on_commit(schedule_recompute)
+
+
+def schedule_recompute() -> None:
+    """Enqueue one delayed recompute unless one is already scheduled in the debounce window."""
+    from tasks.rankings import recompute_pending
+
+    if cache.add("rankings:recompute-scheduled", True, timeout=RECOMPUTE_DELAY_SECONDS):
+        recompute_pending.apply_async(countdown=RECOMPUTE_DELAY_SECONDS)
+
+
+def recompute_pending() -> int:
+    """Recompute the queued movies; returns how many."""
+    with transaction.atomic():
+        movie_ids = list(PendingRankUpdate.objects.select_for_update(skip_locked=True).values_list("movie_id", flat=True))
+        if not movie_ids:
+            return 0
+        _recompute(movie_ids)
+        PendingRankUpdate.objects.filter(movie_id__in=movie_ids).delete()
+    return len(movie_ids)
+
+
+def recompute_all() -> int:
+    with transaction.atomic():
+        PendingRankUpdate.objects.all().delete()
+        return _recompute(None)
+
+
+def _recompute(movie_ids: list[int] | None) -> int:
+    before = dict(
+        Movie.objects.filter(**({"id__in": movie_ids} if movie_ids is not None else {})).values_list("id", "rank_score")
+    )
+    with connection.cursor() as cursor:
+        params = {"all": movie_ids is None, "ids": movie_ids or [], "m": float(settings.RANKING_MIN_VOTES)}
+        cursor.execute(_UPDATE_SCORES, params)
+        after = dict(cursor.fetchall())
+        cursor.execute(_UPDATE_POSITIONS)
+    changed = [movie_id for movie_id, score in after.items() if abs(score - before.get(movie_id, 0.0)) >= RANK_SCORE_SYNC_THRESHOLD]
+    movies = Movie.objects.filter(id__in=changed).prefetch_related("genres", "credits__person")
+    record_events("movie", [Change(str(movie.id), "movie.ranked", movie_state(movie)) for movie in movies])
+    return len(after)

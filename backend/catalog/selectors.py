@@ -1,0 +1,44 @@
+"""Reads of the catalog, shaped so list and detail run a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from backend.catalog.models import Credit, Movie
+from backend.core.errors import NotFound
+from backend.social.models import Like, Rating
+
+MAIN_CAST_SIZE = 5
+DIRECTOR_JOB = "Director"
+
+
+def movie_list() -> QuerySet[Movie]:
+    return Movie.objects.prefetch_related("genres").order_by("rank_position", "id")
+
+
+def movie_detail(movie_id: int, viewer=None) -> Movie:
+    """The movie with genres, main cast, directors and, for a signed-in viewer, their rating and like."""
+    credits = Credit.objects.select_related("person").order_by("order", "id")
+    prefetches = [
+        "genres",
+        Prefetch("credits", queryset=credits.filter(kind=Credit.CAST), to_attr="cast"),
+        Prefetch("credits", queryset=credits.filter(kind=Credit.CREW, job=DIRECTOR_JOB), to_attr="directors"),
+    ]
+    if viewer is not None and viewer.is_authenticated:
+        prefetches += [
+            Prefetch("ratings", queryset=Rating.objects.filter(user=viewer), to_attr="viewer_ratings"),
+            Prefetch("likes", queryset=Like.objects.filter(user=viewer), to_attr="viewer_likes"),
+        ]
+    try:
+        movie = Movie.objects.prefetch_related(*prefetches).get(pk=movie_id)
+    except Movie.DoesNotExist:
+        raise NotFound("No such movie.") from None
+    movie.cast = movie.cast[:MAIN_CAST_SIZE]
+    return movie
+
+
+def movies_in_order(movie_ids: list[int]) -> list[Movie]:
+    """Hydrate ids answered by a projection in one query, keeping the projection's order and
+    dropping ids Postgres no longer has (a projection may lag a delete)."""
+    found = Movie.objects.prefetch_related("genres").in_bulk(movie_ids)
+    return [found[movie_id] for movie_id in movie_ids if movie_id in found]

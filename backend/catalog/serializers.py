@@ -1,0 +1,113 @@
+from rest_framework import serializers
+
+from backend.catalog.models import Credit, Movie
+
+
+class MovieSummarySerializer(serializers.ModelSerializer):
+    genres = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Movie
+        fields = [
+            "id",
+            "title",
+            "year",
+            "release_date",
+            "original_language",
+            "genres",
+            "poster_url",
+            "popularity",
+            "rating_count",
+            "rating_mean",
+            "rank_score",
+            "rank_position",
+        ]
+
+
+class CastSerializer(serializers.ModelSerializer):
+    person_id = serializers.IntegerField()
+    name = serializers.CharField(source="person.name")
+
+    class Meta:
+        model = Credit
+        fields = ["person_id", "name", "character", "order"]
+
+
+class DirectorSerializer(serializers.ModelSerializer):
+    person_id = serializers.IntegerField()
+    name = serializers.CharField(source="person.name")
+
+    class Meta:
+        model = Credit
+        fields = ["person_id", "name"]
+
+
+class ViewerSerializer(serializers.Serializer):
+    rating = serializers.DecimalField(max_digits=2, decimal_places=1, allow_null=True)
+    liked = serializers.BooleanField()
+
+
+class MovieDetailSerializer(MovieSummarySerializer):
+    cast = CastSerializer(many=True, read_only=True)
+    directors = DirectorSerializer(many=True, read_only=True)
+    viewer = serializers.SerializerMethodField()
+
+    class Meta(MovieSummarySerializer.Meta):
+        fields = MovieSummarySerializer.Meta.fields + [
+            "original_title",
+            "runtime",
+            "overview",
+            "imdb_id",
+            "tmdb_id",
+            "movielens_id",
+            "cast",
+            "directors",
+            "viewer",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_viewer(self, movie) -> ViewerSerializer | None:
+        if not hasattr(movie, "viewer_ratings"):
+            return None
+        rating = movie.viewer_ratings[0].score if movie.viewer_ratings else None
+        return ViewerSerializer({"rating": rating, "liked": bool(movie.viewer_likes)}).data
+
+
+class CreditInputSerializer(serializers.Serializer):
+    person_id = serializers.IntegerField(min_value=1)
+    kind = serializers.ChoiceField(choices=[Credit.CAST, Credit.CREW])
+    character = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    order = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
+    job = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+
+
+class MovieWriteSerializer(serializers.ModelSerializer):
+    """Staff input; `genres` are names and `credits` replace the movie's when given."""
+
+    genres = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
+    credits = CreditInputSerializer(many=True, required=False, max_length=200)
+
+    class Meta:
+        model = Movie
+        fields = [
+            "title",
+            "original_title",
+            "release_date",
+            "runtime",
+            "overview",
+            "original_language",
+            "poster_url",
+            "imdb_id",
+            "tmdb_id",
+            "movielens_id",
+            "popularity",
+            "genres",
+            "credits",
+        ]
+        extra_kwargs = {"overview": {"max_length": 5000}}
+
+    def validate_popularity(self, value):
+        if value < 0:
+            raise serializers.ValidationError("Must be zero or more.")
+        return value

@@ -1,0 +1,112 @@
+"""Catalog writes (staff only at the API). Each runs in one transaction and records the movie's
+outbox event beside the change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+
+from backend.catalog.models import Credit, Genre, Movie, Person
+from backend.core.errors import ApplicationError
+from backend.social.models import Like, Rating
+from backend.sync.outbox import Change, record_event, record_events
+from backend.sync.states import movie_state, pair_key
+
+MOVIE_FIELDS = (
+    "title",
+    "original_title",
+    "release_date",
+    "runtime",
+    "overview",
+    "original_language",
+    "poster_url",
+    "imdb_id",
+    "tmdb_id",
+    "movielens_id",
+    "popularity",
+)
+
+
+@dataclass(frozen=True)
+class CreditInput:
+    person_id: int
+    kind: str
+    character: str = ""
+    order: int = 0
+    job: str = ""
+
+
+@dataclass
+class MovieInput:
+    """Fields to set; `genres` and `credits` replace the movie's when given (None: keep)."""
+
+    fields: dict = field(default_factory=dict)
+    genres: Sequence[str] | None = None
+    credits: Sequence[CreditInput] | None = None
+
+
+def create_movie(data: MovieInput) -> Movie:
+    with transaction.atomic(durable=True):
+        movie = Movie()
+        _apply(movie, data)
+        return movie
+
+
+def update_movie(movie_id: int, data: MovieInput) -> Movie:
+    with transaction.atomic(durable=True):
+        movie = Movie.objects.select_for_update().get(id=movie_id)
+        _apply(movie, data)
+        return movie
+
+
+def delete_movie(movie_id: int) -> None:
+    """Delete a movie with its likes and ratings, recording a delete event for each of them, so the
+    projections drop every relationship that pointed at it."""
+    with transaction.atomic(durable=True):
+        movie = Movie.objects.select_for_update().get(id=movie_id)
+        like_keys = [pair_key(user_id, movie_id) for user_id in Like.objects.filter(movie=movie).values_list("user_id", flat=True)]
+        rating_keys = [pair_key(user_id, movie_id) for user_id in Rating.objects.filter(movie=movie).values_list("user_id", flat=True)]
+        movie.delete()
+        record_events("like", [Change(key, "like.deleted", None) for key in like_keys])
+        record_events("rating", [Change(key, "rating.deleted", None) for key in rating_keys])
+        record_event("movie", str(movie_id), "movie.deleted", None)
+
+
+def _apply(movie: Movie, data: MovieInput) -> None:
+    created = movie.pk is None
+    for name, value in data.fields.items():
+        if name not in MOVIE_FIELDS:
+            raise ValueError(f"not a movie field: {name}")
+        setattr(movie, name, value)
+    movie.original_title = movie.original_title or movie.title
+    movie.year = movie.release_date.year if isinstance(movie.release_date, date) else None
+    movie.save()
+    if data.genres is not None:
+        movie.genres.set(_genres_named(data.genres))
+    if data.credits is not None:
+        _replace_credits(movie, data.credits)
+    movie = Movie.objects.prefetch_related("genres", "credits__person").get(id=movie.id)
+    record_event("movie", str(movie.id), "movie.created" if created else "movie.updated", movie_state(movie))
+
+
+def _genres_named(names: Sequence[str]) -> list[Genre]:
+    genres = list(Genre.objects.filter(name__in=names))
+    unknown = sorted(set(names) - {genre.name for genre in genres})
+    if unknown:
+        raise ApplicationError("Unknown genre.", fields={"genres": [f"Unknown genre: {name}" for name in unknown]})
+    return genres
+
+
+def _replace_credits(movie: Movie, credits: Sequence[CreditInput]) -> None:
+    person_ids = {credit.person_id for credit in credits}
+    unknown = sorted(person_ids - set(Person.objects.filter(id__in=person_ids).values_list("id", flat=True)))
+    if unknown:
+        raise ApplicationError("Unknown person.", fields={"credits": [f"Unknown person id: {pid}" for pid in unknown]})
+    movie.credits.all().delete()
+    Credit.objects.bulk_create(
+        Credit(movie=movie, person_id=c.person_id, kind=c.kind, character=c.character, order=c.order, job=c.job)
+        for c in credits
+    )

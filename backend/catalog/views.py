@@ -1,0 +1,74 @@
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.catalog import selectors, services
+from backend.catalog.filters import MovieFilter
+from backend.catalog.serializers import (
+    MovieDetailSerializer,
+    MovieSummarySerializer,
+    MovieWriteSerializer,
+)
+from backend.core.permissions import IsStaffOrReadOnly
+from backend.core.schema import ERROR_RESPONSES
+
+
+def _movie_input(validated: dict) -> services.MovieInput:
+    fields = dict(validated)
+    genres = fields.pop("genres", None)
+    credits = fields.pop("credits", None)
+    return services.MovieInput(
+        fields=fields,
+        genres=genres,
+        credits=None if credits is None else [services.CreditInput(**credit) for credit in credits],
+    )
+
+
+class MovieListView(generics.ListAPIView):
+    """Movies, paginated, filterable, searchable (q) and orderable; staff create with POST."""
+
+    permission_classes = [IsStaffOrReadOnly]
+    serializer_class = MovieSummarySerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MovieFilter
+
+    def get_queryset(self):
+        return selectors.movie_list()
+
+    @extend_schema(request=MovieWriteSerializer, responses={201: MovieDetailSerializer, **ERROR_RESPONSES})
+    def post(self, request):
+        serializer = MovieWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        movie = services.create_movie(_movie_input(serializer.validated_data))
+        return Response(MovieDetailSerializer(selectors.movie_detail(movie.id)).data, status=status.HTTP_201_CREATED)
+
+
+class MovieDetailView(APIView):
+    permission_classes = [IsStaffOrReadOnly]
+
+    @extend_schema(responses={200: MovieDetailSerializer, **ERROR_RESPONSES})
+    def get(self, request, movie_id: int):
+        return Response(MovieDetailSerializer(selectors.movie_detail(movie_id, request.user)).data)
+
+    @extend_schema(request=MovieWriteSerializer, responses={200: MovieDetailSerializer, **ERROR_RESPONSES})
+    def put(self, request, movie_id: int):
+        return self._update(request, movie_id, partial=False)
+
+    @extend_schema(request=MovieWriteSerializer, responses={200: MovieDetailSerializer, **ERROR_RESPONSES})
+    def patch(self, request, movie_id: int):
+        return self._update(request, movie_id, partial=True)
+
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def delete(self, request, movie_id: int):
+        selectors.movie_detail(movie_id)  # 404 for an unknown id
+        services.delete_movie(movie_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _update(self, request, movie_id: int, *, partial: bool):
+        movie = selectors.movie_detail(movie_id)
+        serializer = MovieWriteSerializer(movie, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        services.update_movie(movie_id, _movie_input(serializer.validated_data))
+        return Response(MovieDetailSerializer(selectors.movie_detail(movie_id, request.user)).data)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/", include("backend.core.urls")),
+    path("api/", include("backend.accounts.urls")),
+    path("api/", include("backend.catalog.urls")),
+    path("api/", include("backend.social.urls")),
+    path("api/", include("backend.sync.urls")),
+    path("api/", include("backend.discovery.urls")),
+    path("", include("backend.core.metrics_urls")),
+]

@@ -1,0 +1,33 @@
+"""OpenAPI pieces shared by every view: the one error shape."""
+
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "error": inline_serializer(
+            name="ErrorBody",
+            fields={
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+            },
+        )
+    },
+)
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+ERROR_RESPONSES = {
+    400: error("Invalid input, with field errors"),
+    401: error("Not signed in"),
+    403: error("Not allowed"),
+    404: error("Not found"),
+    413: error("Request body too large"),
+    429: error("Too many requests"),
+}
+STORE_ERROR_RESPONSES = {**ERROR_RESPONSES, 503: error("A store is unavailable")}

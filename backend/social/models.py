@@ -1,0 +1,61 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from backend.catalog.models import Movie
+
+SCORE_MIN = Decimal("0.5")
+SCORE_MAX = Decimal("5.0")
+
+
+class Rating(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings")
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="ratings")
+    score = models.DecimalField(
+        max_digits=2, decimal_places=1, validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "movie"], name="rating_once_per_movie"),
+            # Half steps from 0.5 to 5.0: the database refuses anything the API would.
+            models.CheckConstraint(
+                condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX) & Q(score=models.Func(F("score") * 2, function="ROUND") / 2),
+                name="rating_half_steps",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["movie", "updated_at"], name="rating_movie_recent"),
+            models.Index(fields=["user", "-updated_at"], name="rating_user_recent"),
+        ]
+
+
+class Like(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes")
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "movie"], name="like_once_per_movie")]
+        indexes = [
+            models.Index(fields=["movie", "created_at"], name="like_movie_recent"),
+            models.Index(fields=["user", "-created_at"], name="like_user_recent"),
+        ]
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_set")
+    followee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_set")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
+            models.CheckConstraint(condition=~Q(follower=F("followee")), name="follow_not_self"),
+        ]
+        indexes = [models.Index(fields=["followee", "-created_at"], name="follow_followee_recent")]

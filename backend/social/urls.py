@@ -1,0 +1,15 @@
+from django.urls import path
+
+from backend.social import views
+
+urlpatterns = [
+    path("movies/<int:movie_id>/rating/", views.RatingView.as_view(), name="movie-rating"),
+    path("movies/<int:movie_id>/like/", views.LikeView.as_view(), name="movie-like"),
+    path("users/<int:user_id>/follow/", views.FollowView.as_view(), name="user-follow"),
+    path("users/<int:user_id>/followers/", views.FollowersView.as_view(), name="user-followers"),
+    path("users/<int:user_id>/following/", views.FollowingView.as_view(), name="user-following"),
+    path("users/<int:user_id>/ratings/", views.RatingsView.as_view(), name="user-ratings"),
+    path("users/<int:user_id>/likes/", views.LikesView.as_view(), name="user-likes"),
+    path("me/ratings/", views.RatingsView.as_view(), name="me-ratings"),
+    path("me/likes/", views.LikesView.as_view(), name="me-likes"),
+]

@@ -1,0 +1,51 @@
+from rest_framework import serializers
+
+from backend.sync.models import Delivery
+
+TARGET_CHOICES = [t for t, _ in Delivery.TARGETS]
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    event_id = serializers.IntegerField()
+    event_type = serializers.CharField(source="event.event_type")
+    aggregate = serializers.SerializerMethodField()
+    version = serializers.IntegerField(source="event.version")
+
+    class Meta:
+        model = Delivery
+        fields = ["id", "event_id", "event_type", "aggregate", "version", "target", "status", "attempts",
+                  "last_error", "next_attempt_at", "applied_at"]
+
+    def get_aggregate(self, delivery) -> str:
+        return f"{delivery.event.kind}:{delivery.event.key}"
+
+
+class RetrySerializer(serializers.Serializer):
+    delivery_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=10000)
+    target = serializers.ChoiceField(choices=TARGET_CHOICES, required=False)
+
+
+class ReplaySerializer(serializers.Serializer):
+    from_event = serializers.IntegerField(min_value=1)
+    target = serializers.ChoiceField(choices=TARGET_CHOICES, required=False)
+
+
+class CountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+
+
+class ReconcileSerializer(serializers.Serializer):
+    repair = serializers.BooleanField(default=False)
+
+
+class DriftSerializer(serializers.Serializer):
+    target = serializers.CharField()
+    kind = serializers.CharField()
+    missing = serializers.IntegerField()
+    extra = serializers.IntegerField()
+    stale = serializers.IntegerField()
+    sample = serializers.ListField(child=serializers.CharField())
+
+
+class RebuildSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(choices=TARGET_CHOICES)

@@ -1,0 +1,84 @@
+"""Staff-only sync operations over HTTP: in the embedded default the serving process owns the
+vector shard, so reconcile and rebuild must be reachable inside it, not only as commands."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import IsAdminUser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.core.schema import STORE_ERROR_RESPONSES
+from backend.sync import operations
+from backend.sync.models import Delivery
+from backend.sync.reconcile import reconcile
+from backend.sync.serializers import (
+    TARGET_CHOICES,
+    CountSerializer,
+    DeliverySerializer,
+    DriftSerializer,
+    RebuildSerializer,
+    ReconcileSerializer,
+    ReplaySerializer,
+    RetrySerializer,
+)
+
+
+class DeliveryListView(generics.ListAPIView):
+    """Deliveries by status (failed by default: the dead letters) and target."""
+
+    permission_classes = [IsAdminUser]
+    serializer_class = DeliverySerializer
+
+    def get_queryset(self):
+        wanted = self.request.query_params.get("status", Delivery.FAILED)
+        deliveries = Delivery.objects.filter(status=wanted).select_related("event").order_by("id")
+        target = self.request.query_params.get("target")
+        return deliveries.filter(target=target) if target in TARGET_CHOICES else deliveries
+
+
+class RetryView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(request=RetrySerializer, responses={200: CountSerializer, **STORE_ERROR_RESPONSES})
+    def post(self, request):
+        serializer = RetrySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = operations.retry_failed(**serializer.validated_data)
+        return Response({"count": count})
+
+
+class ReplayView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(request=ReplaySerializer, responses={200: CountSerializer, **STORE_ERROR_RESPONSES})
+    def post(self, request):
+        serializer = ReplaySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = operations.replay_events(
+            from_event_id=serializer.validated_data["from_event"], target=serializer.validated_data.get("target")
+        )
+        return Response({"count": count})
+
+
+class ReconcileView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(request=ReconcileSerializer, responses={200: DriftSerializer(many=True), **STORE_ERROR_RESPONSES})
+    def post(self, request):
+        serializer = ReconcileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        drifts = reconcile(repair=serializer.validated_data["repair"])
+        return Response([drift.summary() for drift in drifts])
+
+
+class RebuildView(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(request=RebuildSerializer, responses={202: None, **STORE_ERROR_RESPONSES})
+    def post(self, request):
+        from tasks.sync import rebuild
+
+        serializer = RebuildSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rebuild.delay(serializer.validated_data["target"])
+        return Response(status=status.HTTP_202_ACCEPTED)

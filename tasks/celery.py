@@ -1,0 +1,38 @@
+"""The Celery app: production settings come from Django settings (CELERY_*), queues and beat here."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.signals import worker_process_init
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
+
+app = Celery("cinema")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.include = ["tasks.sync", "tasks.rankings"]
+app.conf.task_queues = (Queue("sync"), Queue("embeddings"), Queue("maintenance"))
+app.conf.task_routes = {
+    "sync.apply_graph_events": {"queue": "sync"},
+    "sync.embed_pending_movies": {"queue": "embeddings"},
+    "sync.sweep": {"queue": "maintenance"},
+    "sync.rebuild": {"queue": "maintenance"},
+    "rankings.*": {"queue": "maintenance"},
+}
+app.conf.beat_schedule = {
+    "sweep-outbox": {"task": "sync.sweep", "schedule": 10.0},
+    "recompute-all-rankings": {"task": "rankings.recompute_all", "schedule": 3600.0},
+    "recompute-pending-rankings": {"task": "rankings.recompute_pending", "schedule": 30.0},
+}
+
+
+@worker_process_init.connect
+def _fresh_clients_after_fork(**kwargs):
+    """The neo4j driver and the vector client do not survive fork: drop them, they reopen lazily."""
+    import graph
+    import vectors
+
+    graph.close_driver()
+    vectors.close_vector_store()

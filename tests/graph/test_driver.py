@@ -1,0 +1,46 @@
+"""Driver boundary: error translation and configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import driver, schema
+from graph.errors import GraphRejected, GraphUnavailable
+
+
+def test_syntax_error_is_rejected(graph):
+    with pytest.raises(GraphRejected, match="SyntaxError"):
+        driver.read_rows("MATC (n) RETURN n", {})
+
+
+def test_constraint_violation_is_rejected(graph):
+    driver.write_rows("CREATE (:User {id: $id})", {"id": 1})
+    with pytest.raises(GraphRejected, match="ConstraintValidationFailed"):
+        driver.write_rows("CREATE (:User {id: $id})", {"id": 1})
+
+
+def test_bootstrap_is_idempotent(graph):
+    schema.bootstrap()
+    schema.bootstrap()
+    names = {row["name"] for row in driver.read_rows("SHOW CONSTRAINTS", {})}
+    assert {name for name, _, _ in schema.CONSTRAINTS} <= names
+
+
+def test_unconfigured_store_is_unavailable(graph):
+    driver.configure(None)
+    try:
+        with pytest.raises(GraphUnavailable, match="graph store is not configured"):
+            driver.get_driver()
+        with pytest.raises(GraphUnavailable, match="graph store is not configured"):
+            driver.read_rows("RETURN 1 AS one", {})
+    finally:
+        driver.configure(graph.settings())
+
+
+def test_driver_is_created_lazily_once_and_recreated_after_close(graph):
+    first = driver.get_driver()
+    assert driver.get_driver() is first
+    driver.close_driver()
+    second = driver.get_driver()
+    assert second is not first
+    assert driver.read_rows("RETURN 1 AS one", {}) == [{"one": 1}]
