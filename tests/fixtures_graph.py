@@ -28,12 +28,18 @@ def distinct_free_ports(count: int) -> list[int]:
 def new_embedded_server(data_dir: Path, **kwargs: float) -> EmbeddedGraphServer:
     bolt_port, http_port = distinct_free_ports(2)
     return EmbeddedGraphServer(
-        data_dir, bolt_port=bolt_port, http_port=http_port, password=secrets.token_urlsafe(16), **kwargs
+        data_dir,
+        bolt_port=bolt_port,
+        http_port=http_port,
+        password=secrets.token_urlsafe(16),
+        **kwargs,
     )
 
 
 @pytest.fixture(scope="session")
-def graph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedGraphServer]:
+def graph_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[EmbeddedGraphServer]:
     """A running embedded engine, configured as this process's graph store, schema bootstrapped."""
     server = new_embedded_server(tmp_path_factory.mktemp("graph-engine"))
     server.start()

@@ -318,32 +318,23 @@ class EdgeVectorStore:
                 offset=offset, limit=SCROLL_PAGE_SIZE, with_payload=payload_fields
             )
             records, offset = self._call(lambda shard, page=request: shard.scroll(page))
-            stored.extend(
-                StoredMovie(
-                    movie_id=int(record.id),
-                    content_hash=str(
-                        (record.payload or {}).get(CONTENT_HASH_FIELD, "")
-                    ),
-                    version=int((record.payload or {}).get(VERSION_FIELD, 0)),
-                )
-                for record in records
-            )
+            stored.extend(_stored_movie(int(record.id), record.payload or {}) for record in records)
             if offset is None:
                 return stored
 
-    def stored_versions(self, movie_ids: Sequence[int]) -> dict[int, int]:
+    def stored_states(self, movie_ids: Sequence[int]) -> dict[int, StoredMovie]:
         if not movie_ids:
             return {}
         point_ids = [int(movie_id) for movie_id in movie_ids]
         records = self._call(
             lambda shard: shard.retrieve(
-                point_ids, edge.PayloadSelector.Include([VERSION_FIELD]), False
+                point_ids, edge.PayloadSelector.Include([CONTENT_HASH_FIELD, VERSION_FIELD]), False
             )
         )
-        return {
-            int(record.id): int((record.payload or {}).get(VERSION_FIELD, 0))
-            for record in records
-        }
+        return {int(record.id): _stored_movie(int(record.id), record.payload or {}) for record in records}
+
+    def stored_versions(self, movie_ids: Sequence[int]) -> dict[int, int]:
+        return {movie_id: stored.version for movie_id, stored in self.stored_states(movie_ids).items()}
 
     def count(self) -> int:
         return self._call(lambda shard: shard.count(edge.CountRequest(exact=True)))
@@ -387,3 +378,11 @@ class EdgeVectorStore:
                 # opens a directory still being written.
                 self._directory_lock.release()
                 self._directory_lock = None
+
+
+def _stored_movie(movie_id: int, payload: dict) -> StoredMovie:
+    return StoredMovie(
+        movie_id=movie_id,
+        content_hash=str(payload.get(CONTENT_HASH_FIELD, "")),
+        version=int(payload.get(VERSION_FIELD, 0)),
+    )

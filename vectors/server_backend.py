@@ -332,21 +332,28 @@ class ServerVectorStore:
             if offset is None:
                 return stored
 
-    def stored_versions(self, movie_ids: Sequence[int]) -> dict[int, int]:
+    def stored_states(self, movie_ids: Sequence[int]) -> dict[int, StoredMovie]:
         if not movie_ids:
             return {}
         records = self._call(
             lambda: self._client.retrieve(
                 self._collection,
                 ids=[int(movie_id) for movie_id in movie_ids],
-                with_payload=[VERSION_FIELD],
+                with_payload=[CONTENT_HASH_FIELD, VERSION_FIELD],
                 with_vectors=False,
             )
         )
         return {
-            int(record.id): int(record.payload.get(VERSION_FIELD, 0))
+            int(record.id): StoredMovie(
+                movie_id=int(record.id),
+                content_hash=str(record.payload.get(CONTENT_HASH_FIELD, "")),
+                version=int(record.payload.get(VERSION_FIELD, 0)),
+            )
             for record in records
         }
+
+    def stored_versions(self, movie_ids: Sequence[int]) -> dict[int, int]:
+        return {movie_id: stored.version for movie_id, stored in self.stored_states(movie_ids).items()}
 
     def count(self) -> int:
         return self._call(

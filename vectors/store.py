@@ -68,6 +68,9 @@ class VectorStore(Protocol):
         """Every stored movie's id, content hash and version (scrolls the whole
         collection in pages, payload fields only, no vectors)."""
 
+    def stored_states(self, movie_ids: Sequence[int]) -> dict[int, StoredMovie]:
+        """Content hash and version per id, for the ids that are stored (missing ids are absent)."""
+
     def stored_versions(self, movie_ids: Sequence[int]) -> dict[int, int]:
         """Stored version per id, for the ids that are stored (missing ids are absent)."""
 

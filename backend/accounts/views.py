@@ -4,6 +4,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from backend.accounts import selectors, services
@@ -35,10 +36,12 @@ class RegisterView(AuthThrottled, APIView):
         return Response(RegisteredUserSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(responses={200: TokenObtainPairSerializer, **ERROR_RESPONSES})
 class TokenView(AuthThrottled, TokenObtainPairView):
     pass
 
 
+@extend_schema(responses={200: TokenRefreshSerializer, **ERROR_RESPONSES})
 class TokenRefresh(AuthThrottled, TokenRefreshView):
     pass
 

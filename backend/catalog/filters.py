@@ -3,6 +3,8 @@
 import django_filters
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Exists, F, OuterRef
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from backend.catalog.models import Credit, Genre, Movie, Person
 
@@ -33,6 +35,7 @@ class MovieFilter(django_filters.FilterSet):
         model = Movie
         fields = ["genre", "year_min", "year_max", "language", "person", "q"]
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_person(self, queryset, name, person):
         return queryset.filter(Exists(Credit.objects.filter(movie=OuterRef("pk"), person=person)))
 

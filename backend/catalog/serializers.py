@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.catalog.models import Credit, Movie
@@ -67,7 +68,8 @@ class MovieDetailSerializer(MovieSummarySerializer):
             "updated_at",
         ]
 
-    def get_viewer(self, movie) -> ViewerSerializer | None:
+    @extend_schema_field(ViewerSerializer(allow_null=True))
+    def get_viewer(self, movie) -> dict | None:
         if not hasattr(movie, "viewer_ratings"):
             return None
         rating = movie.viewer_ratings[0].score if movie.viewer_ratings else None

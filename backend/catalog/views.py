@@ -1,5 +1,5 @@
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +26,7 @@ def _movie_input(validated: dict) -> services.MovieInput:
     )
 
 
+@extend_schema_view(get=extend_schema(responses={200: MovieSummarySerializer(many=True), **ERROR_RESPONSES}))
 class MovieListView(generics.ListAPIView):
     """Movies, paginated, filterable, searchable (q) and orderable; staff create with POST."""
 

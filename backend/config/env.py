@@ -6,10 +6,11 @@ A missing or malformed value stops the process with one line naming the variable
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import environ
 
@@ -110,6 +111,8 @@ def decimal(name: str, default: float, minimum: float = 0.0) -> float:
         number = float(value)
     except ValueError:
         raise ConfigError(f"{name}={value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ConfigError(f"{name}={value!r} is not a finite number")
     if number < minimum:
         raise ConfigError(f"{name}={number} is below its minimum {minimum}")
     return number
@@ -124,7 +127,12 @@ def url(name: str, schemes: tuple[str, ...]) -> str | None:
     value = text(name)
     if value is None:
         return None
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises ValueError on a port that is not a number in 0-65535
+    except ValueError as error:
+        # The value is not echoed: it may hold a password that _redacted cannot parse out.
+        raise ConfigError(f"{name} is not a valid URL ({error})") from None
     if parts.scheme not in schemes:
         raise ConfigError(f"{name}={_redacted(value)!r} must start with one of: {', '.join(s + '://' for s in schemes)}")
     if not (parts.netloc or parts.path or parts.query):
@@ -140,8 +148,13 @@ def throttle_rate(name: str, default: str) -> str:
 
 
 def database(name: str) -> dict | None:
+    """Django DATABASES entry; a percent-encoded host (`%2Frun%2Fpostgresql`) names a socket dir."""
     value = url(name, ("postgres", "postgresql", "pgsql"))
-    return environ.Env.db_url_config(value) if value else None
+    if value is None:
+        return None
+    config = environ.Env.db_url_config(value)
+    config["HOST"] = unquote(config.get("HOST") or "")
+    return config
 
 
 def _redacted(value: str) -> str:

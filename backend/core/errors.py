@@ -25,11 +25,13 @@ class ApplicationError(Exception):
     status_code = status.HTTP_400_BAD_REQUEST
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, fields: dict | None = None):
+    def __init__(self, message: str, *, code: str | None = None, fields: dict | None = None, extra: dict | None = None):
         super().__init__(message)
         self.message = message
         self.code = code or self.code
         self.fields = fields or {}
+        # Further keys of the error body, e.g. {"status": "indexing"}.
+        self.extra = extra or {}
 
 
 class NotFound(ApplicationError):
@@ -58,7 +60,9 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        body = error_body(exc.code, exc.message, exc.fields)
+        body["error"].update(exc.extra)
+        return Response(body, status=exc.status_code)
     if isinstance(exc, (GraphUnavailable, VectorStoreUnavailable)):
         store = "graph" if isinstance(exc, GraphUnavailable) else "vectors"
         logger.warning("%s store unavailable: %s", store, exc)

@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from backend.catalog.models import Genre
 from backend.core.errors import Forbidden
 from backend.core.schema import ERROR_RESPONSES
 from backend.social import selectors, services
+from backend.social.models import Follow, Like, Rating
 from backend.social.serializers import (
     FollowerSerializer,
     FollowingSerializer,
@@ -65,17 +66,21 @@ class FollowView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_view(get=extend_schema(responses={200: FollowerSerializer(many=True), **ERROR_RESPONSES}))
 class FollowersView(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = FollowerSerializer
+    queryset = Follow.objects.none()  # names the model for the schema; requests use get_queryset
 
     def get_queryset(self):
         return selectors.followers_of(active_user(self.kwargs["user_id"]).id)
 
 
+@extend_schema_view(get=extend_schema(responses={200: FollowingSerializer(many=True), **ERROR_RESPONSES}))
 class FollowingView(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = FollowingSerializer
+    queryset = Follow.objects.none()  # names the model for the schema; requests use get_queryset
 
     def get_queryset(self):
         return selectors.following_of(active_user(self.kwargs["user_id"]).id)
@@ -97,15 +102,19 @@ class _ActivityList(generics.ListAPIView):
         return owner.id
 
 
+@extend_schema_view(get=extend_schema(responses={200: RatingSerializer(many=True), **ERROR_RESPONSES}))
 class RatingsView(_ActivityList):
     serializer_class = RatingSerializer
+    queryset = Rating.objects.none()  # names the model for the schema; requests use get_queryset
 
     def get_queryset(self):
         return selectors.ratings_of(self.owner_id()).prefetch_related(_GENRES)
 
 
+@extend_schema_view(get=extend_schema(responses={200: LikeSerializer(many=True), **ERROR_RESPONSES}))
 class LikesView(_ActivityList):
     serializer_class = LikeSerializer
+    queryset = Like.objects.none()  # names the model for the schema; requests use get_queryset
 
     def get_queryset(self):
         return selectors.likes_of(self.owner_id()).prefetch_related(_GENRES)

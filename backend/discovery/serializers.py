@@ -1,0 +1,84 @@
+from rest_framework import serializers
+
+from backend.accounts.serializers import UserSummarySerializer
+from backend.catalog.serializers import MovieSummarySerializer
+
+LIMIT_MAX = 100
+SEMANTIC_QUERY_MAX = 500
+FEED_PAGE_SIZE_MAX = 50
+
+
+class LimitSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=LIMIT_MAX, default=20)
+
+
+class VectorFilterSerializer(LimitSerializer):
+    genre = serializers.CharField(max_length=60, required=False)
+    year_min = serializers.IntegerField(min_value=1800, max_value=2200, required=False)
+    year_max = serializers.IntegerField(min_value=1800, max_value=2200, required=False)
+    language = serializers.CharField(max_length=8, required=False)
+
+    def validate(self, attrs):
+        if attrs.get("year_min") and attrs.get("year_max") and attrs["year_min"] > attrs["year_max"]:
+            raise serializers.ValidationError({"year_max": ["Must not be before year_min."]})
+        return attrs
+
+
+class SemanticQuerySerializer(VectorFilterSerializer):
+    q = serializers.CharField(max_length=SEMANTIC_QUERY_MAX, trim_whitespace=True)
+
+
+class ByExampleSerializer(VectorFilterSerializer):
+    positive = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=20)
+    negative = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=20, default=list)
+
+
+class FriendsLikedQuerySerializer(serializers.Serializer):
+    genre = serializers.CharField(max_length=60, required=False)
+    since = serializers.DateTimeField(required=False)
+    # The graph query reads at most FRIENDS_LIKED_MAX_OFFSET rows deep: pages beyond are refused.
+    page = serializers.IntegerField(min_value=1, max_value=20, default=1)
+    page_size = serializers.IntegerField(min_value=1, max_value=FEED_PAGE_SIZE_MAX, default=20)
+
+
+class ScoredMovieSerializer(serializers.Serializer):
+    movie = MovieSummarySerializer()
+    score = serializers.FloatField()
+
+
+class FriendsLikedItemSerializer(serializers.Serializer):
+    movie = MovieSummarySerializer()
+    friend_count = serializers.IntegerField()
+    last_activity_at = serializers.DateTimeField()
+    friends = UserSummarySerializer(many=True, help_text="Up to three of them, most recent first")
+
+
+class FriendsLikedPageSerializer(serializers.Serializer):
+    page = serializers.IntegerField()
+    has_next = serializers.BooleanField()
+    results = FriendsLikedItemSerializer(many=True)
+
+
+class MovieFriendSerializer(serializers.Serializer):
+    user = UserSummarySerializer()
+    liked = serializers.BooleanField()
+    score = serializers.FloatField(allow_null=True)
+
+
+class FollowSuggestionSerializer(serializers.Serializer):
+    user = UserSummarySerializer()
+    mutual_follows = serializers.IntegerField()
+    shared_likes = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class AlsoLikedSerializer(serializers.Serializer):
+    movie = MovieSummarySerializer()
+    co_likes = serializers.IntegerField()
+    score = serializers.FloatField(help_text="Jaccard index of the two movies' likers")
+
+
+class ConnectionSerializer(serializers.Serializer):
+    connected = serializers.BooleanField()
+    hops = serializers.IntegerField(allow_null=True)
+    path = UserSummarySerializer(many=True)

@@ -1,2 +1,0 @@
-# Until the root tests/conftest.py lists it in pytest_plugins.
-from tests.fixtures_vectors import *
