@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from django.conf import settings
 from celery.signals import worker_process_init
 from kombu import Queue
 
@@ -19,10 +20,12 @@ app.conf.task_routes = {
     "sync.embed_pending_movies": {"queue": "embeddings"},
     "sync.sweep": {"queue": "maintenance"},
     "sync.rebuild": {"queue": "maintenance"},
+    "sync.optimize_vectors": {"queue": "embeddings"},
     "rankings.*": {"queue": "maintenance"},
 }
 app.conf.beat_schedule = {
-    "sweep-outbox": {"task": "sync.sweep", "schedule": 10.0},
+    "sweep-outbox": {"task": "sync.sweep", "schedule": settings.SYNC_SWEEP_INTERVAL_SECONDS},
+    "optimize-vector-index": {"task": "sync.optimize_vectors", "schedule": 300.0},
     "recompute-all-rankings": {"task": "rankings.recompute_all", "schedule": 3600.0},
     "recompute-pending-rankings": {"task": "rankings.recompute_pending", "schedule": 30.0},
 }

@@ -24,6 +24,11 @@ def embed_pending_movies() -> int:
     return applied
 
 
+@shared_task(name="sync.optimize_vectors")
+def optimize_vectors() -> None:
+    vector_sync.optimize_index()
+
+
 @shared_task(name="sync.sweep")
 def sweep() -> dict[str, int]:
     return sweeper.sweep()

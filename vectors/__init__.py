@@ -65,13 +65,25 @@ _inherited_stores: list[VectorStore] = []
 
 
 def configure(settings: VectorSettings) -> None:
-    """Use these settings from now on; closes the current store and drops the embedder
-    so the next get_* call recreates them."""
+    """Use these settings from now on: closes the current store so the next
+    get_vector_store() opens one for them. The loaded embedder is kept when the
+    embedding settings are unchanged (reloading the model takes seconds) and dropped
+    otherwise, so the next get_embedder() loads the new model."""
     global _settings, _embedder
     with _store_lock, _embedder_lock:
+        if _embedding_settings(settings) != _embedding_settings(_settings):
+            _embedder = None
         _settings = settings
         _close_store_locked()
-        _embedder = None
+
+
+def _embedding_settings(settings: VectorSettings) -> tuple[str | None, str, int]:
+    """The settings an Embedder is built from; equal values give an identical embedder."""
+    return (
+        settings.embedding_model,
+        settings.embedding_device,
+        settings.embedding_batch_size,
+    )
 
 
 def create_vector_store(settings: VectorSettings) -> VectorStore:

@@ -77,9 +77,12 @@ def delete_movie(movie_id: int) -> None:
 
 def _apply(movie: Movie, data: MovieInput) -> None:
     created = movie.pk is None
-    for name, value in data.fields.items():
+    for name in data.fields:
         if name not in MOVIE_FIELDS:
             raise ValueError(f"not a movie field: {name}")
+    if not created and not _would_change(movie, data):
+        return  # a repeated update: no write, no event
+    for name, value in data.fields.items():
         setattr(movie, name, value)
     movie.original_title = movie.original_title or movie.title
     movie.year = movie.release_date.year if isinstance(movie.release_date, date) else None
@@ -90,6 +93,18 @@ def _apply(movie: Movie, data: MovieInput) -> None:
         _replace_credits(movie, data.credits)
     movie = Movie.objects.prefetch_related("genres", "credits__person").get(id=movie.id)
     record_event("movie", str(movie.id), "movie.created" if created else "movie.updated", movie_state(movie))
+
+
+def _credit_rows(credits) -> list[tuple]:
+    return sorted((c.person_id, c.kind, c.character, c.order, c.job) for c in credits)
+
+
+def _would_change(movie: Movie, data: MovieInput) -> bool:
+    if any(getattr(movie, name) != value for name, value in data.fields.items()):
+        return True
+    if data.genres is not None and set(data.genres) != set(movie.genres.values_list("name", flat=True)):
+        return True
+    return data.credits is not None and _credit_rows(data.credits) != _credit_rows(movie.credits.all())
 
 
 def _genres_named(names: Sequence[str]) -> list[Genre]:

@@ -59,6 +59,7 @@ try:
     RANKING_MIN_VOTES = env.integer("RANKING_MIN_VOTES", 5, minimum=1)
     SYNC_MAX_ATTEMPTS = env.integer("SYNC_MAX_ATTEMPTS", 12, minimum=1)
     SYNC_SWEEP_AFTER_SECONDS = env.integer("SYNC_SWEEP_AFTER_SECONDS", 60, minimum=1)
+    SYNC_SWEEP_INTERVAL_SECONDS = env.decimal("SYNC_SWEEP_INTERVAL_SECONDS", 10.0, minimum=0.5)
 except ConfigError as error:
     sys.exit(f"configuration error: {error}")
 

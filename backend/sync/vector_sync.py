@@ -40,6 +40,11 @@ def embed_pending_movies(batch_size: int = EMBED_BATCH_SIZE) -> int:
     return len(claimed)
 
 
+def optimize_index() -> None:
+    """Index what the embedded Edge shard holds unindexed (the server indexes in the background)."""
+    vectors.get_vector_store().optimize()
+
+
 def _write(events: list[OutboxEvent]) -> None:
     store = vectors.get_vector_store()
     ids = [int(e.key) for e in events]

@@ -70,6 +70,60 @@ def test_embedder_is_loaded_once(configured):
     assert vectors.get_embedder() is vectors.get_embedder()
 
 
+class CountedEmbedder:
+    """Stands in for Embedder so reloads can be counted without loading a model."""
+
+    loads: list["CountedEmbedder"] = []
+
+    def __init__(self, settings: VectorSettings) -> None:
+        self.settings = settings
+        CountedEmbedder.loads.append(self)
+
+
+@pytest.fixture
+def counted_embedder(monkeypatch, configured):
+    monkeypatch.setattr(CountedEmbedder, "loads", [])
+    monkeypatch.setattr(vectors, "Embedder", CountedEmbedder)
+    # Start without an embedder and put back whatever was loaded before, so neither a
+    # real model leaks into these tests nor a stand-in out of them.
+    monkeypatch.setattr(vectors, "_embedder", None)
+    return CountedEmbedder
+
+
+def test_configure_keeps_embedder_when_only_the_store_changes(counted_embedder):
+    vectors.configure(VectorSettings(url=":memory:"))
+    loaded = vectors.get_embedder()
+    # A store outage and recovery, as tests simulate it: the model is not reloaded.
+    vectors.configure(VectorSettings(url="http://127.0.0.1:9", timeout_seconds=0.1))
+    with pytest.raises(VectorStoreUnavailable):
+        vectors.get_vector_store().ping()
+    vectors.configure(VectorSettings(url=":memory:", search_ef=64))
+    assert vectors.get_embedder() is loaded
+    assert counted_embedder.loads == [loaded]
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"embedding_model": "/models/other"},
+        {"embedding_device": "cuda"},
+        {"embedding_batch_size": 8},
+    ],
+    ids=lambda changed: next(iter(changed)),
+)
+def test_configure_reloads_embedder_when_embedding_settings_change(
+    counted_embedder, changed
+):
+    vectors.configure(VectorSettings(url=":memory:"))
+    first = vectors.get_embedder()
+    changed_settings = VectorSettings(url=":memory:", **changed)
+    vectors.configure(changed_settings)
+    second = vectors.get_embedder()
+    assert second is not first
+    assert second.settings == changed_settings
+    assert counted_embedder.loads == [first, second]
+
+
 def test_bootstrap_is_idempotent_and_detects_model_change(configured, tmp_path):
     settings = VectorSettings(path=str(tmp_path / "shard"))
     vectors.configure(settings)

@@ -308,3 +308,28 @@ def test_movie_detail_runs_a_fixed_number_of_queries(api_client, client_of, user
 
     assert response.status_code == 200
     assert len(response.json()["cast"]) == 5
+
+
+@pytest.mark.django_db
+def test_repeating_the_same_staff_put_records_no_extra_event(client_of, staff, outbox_counts):
+    GenreFactory(name="Drama")
+    person = PersonFactory()
+    movie = MovieFactory(title="Same")
+    payload = {
+        "title": "Same",
+        "release_date": "2001-05-04",
+        "popularity": 2.0,
+        "genres": ["Drama"],
+        "credits": [{"person_id": person.id, "kind": "cast", "character": "Lead"}],
+    }
+    client = client_of(staff)
+    assert client.put(_detail(movie.id), payload).status_code == 200
+    before = outbox_counts()
+    updated_at = Movie.objects.get(id=movie.id).updated_at
+
+    response = client.put(_detail(movie.id), payload)
+
+    assert response.status_code == 200
+    assert response.json()["cast"] == [{"person_id": person.id, "name": person.name, "character": "Lead", "order": 0}]
+    assert outbox_counts() == before
+    assert Movie.objects.get(id=movie.id).updated_at == updated_at
