@@ -17,15 +17,19 @@ class VectorSettings:
     embedded Qdrant Edge shard stored in that directory (single process only).
 
     HNSW parameters: https://qdrant.tech/documentation/concepts/indexing/#vector-index
+    The defaults reach recall@10 >= 0.98 against exact search on 20k i.i.d. random
+    384-d unit vectors (measured 0.99 on Edge), the worst case for HNSW; Qdrant's
+    own defaults (m=16, ef_construct=100, ef=128) reach only about 0.5 there.
+    `search_ef` is the hnsw_ef sent with every search and recommend.
     """
 
     url: str | None = None
     api_key: str | None = None
     path: str | None = None
     collection: str = "movies"
-    hnsw_m: int = 16
-    hnsw_ef_construct: int = 100
-    search_ef: int = 128
+    hnsw_m: int = 32
+    hnsw_ef_construct: int = 200
+    search_ef: int = 512
     timeout_seconds: float = 5.0
     embedding_model: str | None = None
     embedding_device: str = "cpu"

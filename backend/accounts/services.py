@@ -26,8 +26,7 @@ def register_user(*, username: str, email: str, password: str):
     candidate.set_password(password)
     try:
         with transaction.atomic(durable=True):
-            candidate.save()
-            Profile.objects.create(user=candidate, display_name=username)
+            candidate.save()  # its profile is created with it (accounts.apps)
             record_event("user", user_key(candidate.id), "user.created", user_state(candidate))
     except IntegrityError:
         raise Conflict("That username is taken.", fields={"username": ["That username is taken."]}) from None

@@ -32,6 +32,7 @@ def vector_settings() -> VectorSettings:
         collection=settings.QDRANT_COLLECTION,
         hnsw_m=settings.QDRANT_HNSW_M,
         hnsw_ef_construct=settings.QDRANT_HNSW_EF_CONSTRUCT,
+        search_ef=settings.QDRANT_SEARCH_EF,
         embedding_model=settings.EMBEDDING_MODEL,
         embedding_device=settings.EMBEDDING_DEVICE,
     )

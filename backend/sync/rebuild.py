@@ -9,7 +9,7 @@ from collections.abc import Callable
 from tqdm import tqdm
 
 import vectors
-from backend.sync import snapshots
+from backend.sync import snapshots, states
 from backend.sync.graph_sync import movie_state_from_payload
 from backend.sync.vector_sync import payload_of
 from graph import projection
@@ -29,7 +29,8 @@ from vectors.types import MoviePoint
 
 
 def _user(row) -> UserRow:
-    return UserRow(row.id, row.version, UserState(username=row.username, is_private=row.profile.is_private))
+    state = states.user_state(row)
+    return UserRow(row.id, row.version, UserState(username=state["username"], is_private=state["is_private"]))
 
 
 def _movie(row) -> MovieRow:

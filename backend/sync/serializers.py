@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from backend.sync.models import Delivery
 
-TARGET_CHOICES = [t for t, _ in Delivery.TARGETS]
+TARGET_CHOICES = Delivery.TARGETS
 
 
 class DeliverySerializer(serializers.ModelSerializer):

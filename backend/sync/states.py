@@ -18,7 +18,9 @@ def pair_key(first_id: int, second_id: int) -> str:
 
 
 def user_state(user) -> dict:
-    return {"username": user.username, "is_private": user.profile.is_private}
+    # Accounts made outside register_user (createsuperuser, bulk loads) have no profile: public.
+    profile = getattr(user, "profile", None)
+    return {"username": user.username, "is_private": bool(profile and profile.is_private)}
 
 
 def movie_state(movie: Movie) -> dict:

@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.core.schema import STORE_ERROR_RESPONSES
+from backend.core.schema import ERROR_RESPONSES, STORE_ERROR_RESPONSES
 from backend.sync import operations
 from backend.sync.models import Delivery
 from backend.sync.reconcile import reconcile
@@ -29,11 +29,15 @@ class DeliveryListView(generics.ListAPIView):
     permission_classes = [IsAdminUser]
     serializer_class = DeliverySerializer
 
+    @extend_schema(responses={200: DeliverySerializer(many=True), **ERROR_RESPONSES})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         wanted = self.request.query_params.get("status", Delivery.FAILED)
         deliveries = Delivery.objects.filter(status=wanted).select_related("event").order_by("id")
         target = self.request.query_params.get("target")
-        return deliveries.filter(target=target) if target in TARGET_CHOICES else deliveries
+        return deliveries.filter(target=target) if target in dict(TARGET_CHOICES) else deliveries
 
 
 class RetryView(APIView):
