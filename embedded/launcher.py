@@ -19,6 +19,8 @@ import threading
 from pathlib import Path
 
 from backend.config.env import BASE_DIR
+from graph.errors import GraphError
+from vectors.errors import VectorStoreError
 
 logger = logging.getLogger("embedded")
 
@@ -55,6 +57,8 @@ class Platform:
         self.engines: dict[str, str] = {}
 
     def start_engines(self) -> None:
+        # Checked first: a taken port should not cost a minute of engine start-up to discover.
+        _require_free_port(self.http_port, "http")
         os.environ.setdefault("SECRET_KEY", _local_secret(self.data_dir / "secret_key"))
         if not os.environ.get("NEO4J_URI"):
             from graph.embedded import EmbeddedGraphServer
@@ -109,7 +113,6 @@ class Platform:
         from backend.config.wsgi import application
         from tasks import app
 
-        _require_free_port(self.http_port, "http")
         server = waitress.create_server(application, host=HOST, port=self.http_port, threads=8)
         threading.Thread(target=server.run, name="http", daemon=True).start()
         beat = EmbeddedService(app, thread=True, schedule_filename=str(self.data_dir / "celerybeat-schedule"))
@@ -156,5 +159,8 @@ def main() -> None:
         platform.serve()
     except KeyboardInterrupt:
         pass
+    except (GraphError, VectorStoreError) as error:
+        # A store refusing to start (wrong password, vector size mismatch, shard locked): one line.
+        sys.exit(f"cannot start: {error}")
     finally:
         platform.stop()

@@ -75,7 +75,11 @@ def connection(viewer_id: int, target_id: int, *, max_hops: int):
     if path is None:
         return None
     users = users_by_id(path)
-    return [users[uid] for uid in path if uid in users]
+    if any(uid not in users for uid in path):
+        # A user on the path is gone from Postgres (the graph lags the delete), and their follows
+        # with it: dropping them would claim follows that do not exist, so the path does not count.
+        return None
+    return [users[uid] for uid in path]
 
 
 # ---------------------------------------------------------------- vectors

@@ -104,15 +104,20 @@ def test_similar_follows_qdrants_order_and_scores(small_catalog, api_client):
     assert [row["score"] for row in rows] == sorted((row["score"] for row in rows), reverse=True)
 
 
+PLOT_NOUNS = (
+    "lighthouse", "keeper", "baker", "pilot", "farmer", "sailor", "miner", "nurse", "teacher", "painter", "judge",
+    "clown", "spy", "chef", "boxer", "poet", "thief", "monk", "dancer", "pirate", "witch", "robot",
+)  # fmt: skip
+
+
 @pytest.fixture
 def twenty_two_movies(on_commit) -> list:
     with on_commit():
         return [
-            MovieFactory(title=f"Film {n}", genres=["Drama", f"Tag {n % 3}"], overview=f"Story number {n} about a {word}.")
-            for n, word in enumerate(
-                "lighthouse keeper baker pilot farmer sailor miner nurse teacher painter judge clown "
-                "spy chef boxer poet thief monk dancer pirate witch robot".split()
+            MovieFactory(
+                title=f"Film {n}", genres=["Drama", f"Tag {n % 3}"], overview=f"Story number {n} about a {word}."
             )
+            for n, word in enumerate(PLOT_NOUNS)
         ]
 
 
@@ -182,13 +187,18 @@ def test_similar_of_a_movie_not_yet_embedded_answers_409_indexing(pending_movie,
 
 
 @pytest.mark.parametrize("role", ["positive", "negative"])
-def test_by_example_with_an_example_not_yet_embedded_answers_409_naming_it(small_catalog, pending_movie, api_client, role):
+def test_by_example_with_an_example_not_yet_embedded_answers_409_naming_it(
+    small_catalog, pending_movie, api_client, role
+):
     indexed = small_catalog["Rain Street"].id
-    body = {"positive": [indexed], role: [pending_movie.id]} if role == "negative" else {"positive": [indexed, pending_movie.id]}
+    body = (
+        {"positive": [indexed], role: [pending_movie.id]}
+        if role == "negative"
+        else {"positive": [indexed, pending_movie.id]}
+    )
 
     response = api_client.post(BY_EXAMPLE, body, format="json")
 
     assert response.status_code == 409
     error = response.json()["error"]
     assert (error["status"], error["fields"]) == ("indexing", {"movie_ids": [str(pending_movie.id)]})
-
