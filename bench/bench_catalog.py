@@ -18,7 +18,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,23 +31,108 @@ os.environ.setdefault("THROTTLE_ANON", "100000000/min")
 os.environ.setdefault("THROTTLE_USER", "100000000/min")
 
 GENRES = [
-    "Action", "Adventure", "Animation", "Comedy", "Crime", "Documentary", "Drama", "Family", "Fantasy",
-    "Heist", "History", "Horror", "Music", "Mystery", "Romance", "Science Fiction", "Thriller", "War",
-    "Western", "Film Noir",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Family",
+    "Fantasy",
+    "Heist",
+    "History",
+    "Horror",
+    "Music",
+    "Mystery",
+    "Romance",
+    "Science Fiction",
+    "Thriller",
+    "War",
+    "Western",
+    "Film Noir",
 ]
 LANGUAGES = ["en"] * 14 + ["fr", "es", "ja", "ko", "de", "it"]
 # A Zipf-like vocabulary: the first words appear in most overviews, the tail in very few.
-VOCABULARY = (
-    "story life love family world young friends find must home journey secret past city night war "
-    "detective stranger mother father brother sister island desert river mountain ship train letter "
-    "music dance village kingdom empire robot planet station dream memory ghost forest winter summer "
-    "heist vault casino crew thief fortune border storm lighthouse circus violin orchard glacier"
-).split()
+VOCABULARY = [
+    "story",
+    "life",
+    "love",
+    "family",
+    "world",
+    "young",
+    "friends",
+    "find",
+    "must",
+    "home",
+    "journey",
+    "secret",
+    "past",
+    "city",
+    "night",
+    "war",
+    "detective",
+    "stranger",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "island",
+    "desert",
+    "river",
+    "mountain",
+    "ship",
+    "train",
+    "letter",
+    "music",
+    "dance",
+    "village",
+    "kingdom",
+    "empire",
+    "robot",
+    "planet",
+    "station",
+    "dream",
+    "memory",
+    "ghost",
+    "forest",
+    "winter",
+    "summer",
+    "heist",
+    "vault",
+    "casino",
+    "crew",
+    "thief",
+    "fortune",
+    "border",
+    "storm",
+    "lighthouse",
+    "circus",
+    "violin",
+    "orchard",
+    "glacier",
+]
 COMMON_WORD = "story"  # the most frequent word
 RARE_WORD = "zeppelin"  # planted in RARE_FRACTION of overviews
 RARE_FRACTION = 0.001
-TITLE_WORDS = "the last first dark silent golden broken hidden long red blue lost wild new old".split()
-COPY_TIME = datetime(2024, 1, 1, tzinfo=timezone.utc)
+TITLE_WORDS = [
+    "the",
+    "last",
+    "first",
+    "dark",
+    "silent",
+    "golden",
+    "broken",
+    "hidden",
+    "long",
+    "red",
+    "blue",
+    "lost",
+    "wild",
+    "new",
+    "old",
+]
+COPY_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def main() -> None:
@@ -88,8 +173,10 @@ def main() -> None:
     started = time.perf_counter()
     ranked = rankings.recompute_all()
     timings["rankings.recompute_all()"] = time.perf_counter() - started
-    print(f"rankings.recompute_all(): {ranked:,} movies in {timings['rankings.recompute_all()']:.2f}s "
-          "(includes recording a movie.ranked outbox event per changed score)")
+    print(
+        f"rankings.recompute_all(): {ranked:,} movies in {timings['rankings.recompute_all()']:.2f}s "
+        "(includes recording a movie.ranked outbox event per changed score)"
+    )
 
     measure(rng, args)
 
@@ -118,10 +205,24 @@ def load(rng: random.Random, args) -> None:
             for n in range(args.movies):
                 title = f"{rng.choice(TITLE_WORDS).title()} {rng.choice(VOCABULARY).title()} {n}"
                 released = date(1950, 1, 1) + timedelta(days=rng.randrange(27_000))
-                copy.write_row((
-                    title, title, released, released.year, rng.randint(75, 190), _overview(rng),
-                    rng.choice(LANGUAGES), "", round(rng.paretovariate(1.5), 3), 0, 0.0, 0.0, COPY_TIME, COPY_TIME,
-                ))
+                copy.write_row(
+                    (
+                        title,
+                        title,
+                        released,
+                        released.year,
+                        rng.randint(75, 190),
+                        _overview(rng),
+                        rng.choice(LANGUAGES),
+                        "",
+                        round(rng.paretovariate(1.5), 3),
+                        0,
+                        0.0,
+                        0.0,
+                        COPY_TIME,
+                        COPY_TIME,
+                    )
+                )
 
         with raw.copy("COPY catalog_movie_genres (movie_id, genre_id) FROM STDIN") as copy:
             for movie_id in range(1, args.movies + 1):
@@ -133,7 +234,9 @@ def load(rng: random.Random, args) -> None:
             "date_joined) FROM STDIN"
         ) as copy:
             for n in range(args.users):
-                copy.write_row((f"bench{n}", password, False, False, True, "", "", f"bench{n}@bench.invalid", COPY_TIME))
+                copy.write_row(
+                    (f"bench{n}", password, False, False, True, "", "", f"bench{n}@bench.invalid", COPY_TIME)
+                )
         with raw.copy("COPY accounts_profile (user_id, display_name, bio, is_private) FROM STDIN") as copy:
             for user_id in range(1, args.users + 1):
                 copy.write_row((user_id, f"bench{user_id}", "", False))
@@ -145,7 +248,11 @@ def load(rng: random.Random, args) -> None:
                 wanted = per_user + (1 if user_id <= extra else 0)
                 chosen: set[int] = set()
                 while len(chosen) < wanted:
-                    chosen.add(min(args.movies, int(rng.paretovariate(0.6))) if rng.random() < 0.5 else rng.randint(1, args.movies))
+                    chosen.add(
+                        min(args.movies, int(rng.paretovariate(0.6)))
+                        if rng.random() < 0.5
+                        else rng.randint(1, args.movies)
+                    )
                 for movie_id in chosen:
                     copy.write_row((user_id, movie_id, rng.randint(1, 10) / 2, COPY_TIME, COPY_TIME))
     with connection.cursor() as cursor:
@@ -170,7 +277,10 @@ def measure(rng: random.Random, args) -> None:
     matches = {}
     for word in (COMMON_WORD, RARE_WORD):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM catalog_movie WHERE search_document @@ websearch_to_tsquery('english', %s)", [word])
+            cursor.execute(
+                "SELECT count(*) FROM catalog_movie WHERE search_document @@ websearch_to_tsquery('english', %s)",
+                [word],
+            )
             matches[word] = cursor.fetchone()[0]
 
     scenarios = {

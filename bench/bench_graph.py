@@ -127,10 +127,7 @@ def generate(users: int, follows: int, likes: int, seed: int = 7):
     rng = random.Random(seed)
     movies = max(500, likes // 100)
     private = {u: rng.random() < 0.15 for u in range(1, users + 1)}
-    genres = {
-        m: rng.choice(["Drama", "Comedy", "Horror", "SciFi", "Noir"])
-        for m in range(1, movies + 1)
-    }
+    genres = {m: rng.choice(["Drama", "Comedy", "Horror", "SciFi", "Noir"]) for m in range(1, movies + 1)}
     follow_set: set[tuple[int, int]] = set()
     while len(follow_set) < follows:
         a = rng.randint(1, users)
@@ -146,9 +143,7 @@ def generate(users: int, follows: int, likes: int, seed: int = 7):
     return {
         "users": [(u, p) for u, p in private.items()],
         "movies": list(genres.items()),
-        "follows": [
-            (a, b, float(EPOCH + rng.randint(0, 10**7))) for a, b in follow_set
-        ],
+        "follows": [(a, b, float(EPOCH + rng.randint(0, 10**7))) for a, b in follow_set],
         "likes": [(u, m, float(EPOCH + rng.randint(0, 10**7))) for u, m in like_set],
         "ratings": [
             (
@@ -196,10 +191,7 @@ def load_graph(data) -> dict[str, tuple[int, float]]:
         (
             "movies",
             projection.movies_bulk_upsert,
-            [
-                MovieRow(m, 1, MovieState(f"m{m}", None, (g,)))
-                for m, g in data["movies"]
-            ],
+            [MovieRow(m, 1, MovieState(f"m{m}", None, (g,))) for m, g in data["movies"]],
         ),
         (
             "follows",
@@ -214,10 +206,7 @@ def load_graph(data) -> dict[str, tuple[int, float]]:
         (
             "ratings",
             projection.ratings_bulk_upsert,
-            [
-                RatingRow(u, m, 1, RatingState(s, dt(t)))
-                for u, m, s, t in data["ratings"]
-            ],
+            [RatingRow(u, m, 1, RatingState(s, dt(t))) for u, m, s, t in data["ratings"]],
         ),
     ]
     for name, load, rows in steps:
@@ -267,9 +256,7 @@ def main() -> None:
     import psycopg
 
     work = Path(tempfile.mkdtemp(prefix="bench-graph-"))
-    print(
-        f"generating {args.users} users, {args.follows} follows, {args.likes} likes (+{args.likes // 5} ratings)"
-    )
+    print(f"generating {args.users} users, {args.follows} follows, {args.likes} likes (+{args.likes // 5} ratings)")
     data = generate(args.users, args.follows, args.likes)
     server = EmbeddedGraphServer(
         work / "graph",
@@ -285,18 +272,12 @@ def main() -> None:
         schema.bootstrap()
         conn = psycopg.connect(pg.get_uri(), autocommit=False)
         pg_seconds = load_postgres(conn, data)
-        total = sum(
-            len(data[t]) for t in ("users", "movies", "follows", "likes", "ratings")
-        )
-        print(
-            f"  postgres COPY + indexes: {total} rows in {pg_seconds:.1f}s ({total / pg_seconds:,.0f} rows/s)"
-        )
+        total = sum(len(data[t]) for t in ("users", "movies", "follows", "likes", "ratings"))
+        print(f"  postgres COPY + indexes: {total} rows in {pg_seconds:.1f}s ({total / pg_seconds:,.0f} rows/s)")
         started = time.perf_counter()
         load_graph(data)
         graph_seconds = time.perf_counter() - started
-        print(
-            f"  graph bulk load total: {total} rows in {graph_seconds:.1f}s ({total / graph_seconds:,.0f} rows/s)"
-        )
+        print(f"  graph bulk load total: {total} rows in {graph_seconds:.1f}s ({total / graph_seconds:,.0f} rows/s)")
 
         rng = random.Random(11)
         viewers = rng.sample(range(1, args.users + 1), args.viewers)
@@ -315,11 +296,8 @@ def main() -> None:
             ),
             (
                 "movie_friends",
-                [
-                    lambda v=v, m=m: queries.movie_friends(v, m)
-                    for v, m in zip(viewers, movie_ids)
-                ],
-                [sql(SQL_MOVIE_FRIENDS, v=v, m=m) for v, m in zip(viewers, movie_ids)],
+                [lambda v=v, m=m: queries.movie_friends(v, m) for v, m in zip(viewers, movie_ids, strict=False)],
+                [sql(SQL_MOVIE_FRIENDS, v=v, m=m) for v, m in zip(viewers, movie_ids, strict=False)],
             ),
             (
                 "follow_suggestions",
@@ -328,19 +306,13 @@ def main() -> None:
             ),
             (
                 "also_liked",
-                [
-                    lambda v=v, m=m: queries.also_liked(m, viewer_id=v)
-                    for v, m in zip(viewers, movie_ids)
-                ],
-                [sql(SQL_ALSO_LIKED, v=v, m=m) for v, m in zip(viewers, movie_ids)],
+                [lambda v=v, m=m: queries.also_liked(m, viewer_id=v) for v, m in zip(viewers, movie_ids, strict=False)],
+                [sql(SQL_ALSO_LIKED, v=v, m=m) for v, m in zip(viewers, movie_ids, strict=False)],
             ),
             (
                 "connection",
-                [
-                    lambda v=v, t=t: queries.connection(v, t, max_hops=4)
-                    for v, t in zip(viewers, targets)
-                ],
-                [sql(SQL_CONNECTION, v=v, t=t) for v, t in zip(viewers, targets)],
+                [lambda v=v, t=t: queries.connection(v, t, max_hops=4) for v, t in zip(viewers, targets, strict=False)],
+                [sql(SQL_CONNECTION, v=v, t=t) for v, t in zip(viewers, targets, strict=False)],
             ),
         ]
         print(

@@ -40,7 +40,9 @@ def start_engines():
     broker = EmbeddedRedis(DATA / "redis", append_only=False)
     broker.start()
     bolt, http = free_port(), free_port()
-    graph_server = EmbeddedGraphServer(DATA / "graph", bolt, http if http != bolt else bolt + 1, secrets.token_urlsafe(16))
+    graph_server = EmbeddedGraphServer(
+        DATA / "graph", bolt, http if http != bolt else bolt + 1, secrets.token_urlsafe(16)
+    )
     graph_server.start()
     settings = graph_server.settings()
     os.environ.update(
@@ -81,12 +83,11 @@ def main() -> None:
         import django
 
         django.setup()
+        from django.conf import settings
         from django.core.management import call_command
 
         import vectors
         from graph import schema
-
-        from django.conf import settings
 
         # Bench accounts need no strong password hash; PBKDF2 would dominate the setup phase.
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -97,7 +98,7 @@ def main() -> None:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "tasks", "worker", "-P", "threads", "-c", "4",
              "-Q", "sync,embeddings,maintenance", "--without-mingle", "--without-gossip", "--loglevel", "WARNING"],
-            cwd=ROOT, env=os.environ.copy(), stdout=open(DATA / "worker.log", "wb"), stderr=subprocess.STDOUT,
+            cwd=ROOT, env=os.environ.copy(), stdout=open(DATA / "worker.log", "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
         )  # fmt: skip
         run_phases(args)
         worker.terminate()
@@ -166,7 +167,10 @@ def run_phases(args) -> None:
     rng = random.Random(7)
     started = time.perf_counter()
     users = [UserFactory() for _ in range(args.users)]
-    movies = [MovieFactory(genres=["Drama"], overview=f"A story of journey number {i} across the sea.") for i in range(args.movies)]
+    movies = [
+        MovieFactory(genres=["Drama"], overview=f"A story of journey number {i} across the sea.")
+        for i in range(args.movies)
+    ]
     print(f"setup: {args.users} users and {args.movies} movies written in {time.perf_counter() - started:.1f}s; "
           f"drained in {wait_for_backlog_zero():.1f}s more (includes the worker's model load)")  # fmt: skip
 
@@ -181,7 +185,9 @@ def run_phases(args) -> None:
         next_at += interval
         time.sleep(max(0.0, next_at - time.monotonic()))
     drained = wait_for_backlog_zero()
-    print(f"sustained: {writes} writes at {args.rate}/s target for {args.seconds}s; backlog drained {drained:.1f}s after the last write")
+    print(
+        f"sustained: {writes} writes at {args.rate}/s target for {args.seconds}s; backlog drained {drained:.1f}s after the last write"
+    )
     lag_report("sustained", since)
 
     since = timezone.now()
@@ -190,7 +196,9 @@ def run_phases(args) -> None:
         random_write(users, movies, rng)
     written = time.perf_counter() - started
     drained = wait_for_backlog_zero()
-    print(f"burst: {args.burst} writes in {written:.1f}s ({args.burst / written:.0f} writes/s); drained {drained:.1f}s after")
+    print(
+        f"burst: {args.burst} writes in {written:.1f}s ({args.burst / written:.0f} writes/s); drained {drained:.1f}s after"
+    )
     lag_report("burst", since)
 
 
@@ -213,9 +221,12 @@ def rebuild_phase(args) -> None:
     user_ids = list(get_user_model().objects.filter(id__gte=first).values_list("id", flat=True))
     movie_ids = list(Movie.objects.values_list("id", flat=True))
     rows = [(u, m) for u in user_ids for m in movie_ids if (u, m) not in taken][: args.rebuild_ratings]
-    with connection.cursor() as cursor, cursor.connection.cursor().copy(
-        "COPY social_rating (user_id, movie_id, score, created_at, updated_at) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.connection.cursor().copy(
+            "COPY social_rating (user_id, movie_id, score, created_at, updated_at) FROM STDIN"
+        ) as copy,
+    ):
         for user_id, movie_id in rows:
             copy.write_row((user_id, movie_id, Decimal(random.randint(1, 10)) / 2, "2025-01-01", "2025-01-01"))
     print(f"rebuild: added {len(rows)} ratings straight into Postgres (COPY, bypassing the outbox)")
@@ -223,11 +234,15 @@ def rebuild_phase(args) -> None:
     started = time.perf_counter()
     counts = rebuild_graph()
     seconds = time.perf_counter() - started
-    print(f"rebuild_graph: {sum(counts.values())} rows in {seconds:.1f}s = {sum(counts.values()) / seconds:,.0f} rows/s {counts}")
+    print(
+        f"rebuild_graph: {sum(counts.values())} rows in {seconds:.1f}s = {sum(counts.values()) / seconds:,.0f} rows/s {counts}"
+    )
     started = time.perf_counter()
     embedded = rebuild_vectors()
     seconds = time.perf_counter() - started
-    print(f"rebuild_vectors: {embedded} movies in {seconds:.1f}s = {embedded / seconds:.1f} movies/s (model-bound on CPU)")
+    print(
+        f"rebuild_vectors: {embedded} movies in {seconds:.1f}s = {embedded / seconds:.1f} movies/s (model-bound on CPU)"
+    )
 
 
 if __name__ == "__main__":

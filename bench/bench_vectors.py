@@ -109,9 +109,7 @@ PLOT_WORDS = [
 ]
 
 
-def synthetic_movies(
-    count: int, rng: np.random.Generator
-) -> list[tuple[str, int, tuple[str, ...], str]]:
+def synthetic_movies(count: int, rng: np.random.Generator) -> list[tuple[str, int, tuple[str, ...], str]]:
     """(title, year, genres, overview) with 30-60 word plots, like catalogue overviews."""
     movies = []
     for index in range(count):
@@ -128,9 +126,7 @@ def synthetic_movies(
     return movies
 
 
-def payload(
-    movie_id: int, title: str, year: int, genres: tuple[str, ...], text: str
-) -> MoviePayload:
+def payload(movie_id: int, title: str, year: int, genres: tuple[str, ...], text: str) -> MoviePayload:
     return MoviePayload(movie_id, title, year, genres, "en", 0.5, content_hash(text), 1)
 
 
@@ -138,17 +134,12 @@ def bench_ingest(text_count: int, shard_directory: str) -> dict[str, float]:
     rng = np.random.default_rng(1)
     movies = synthetic_movies(text_count, rng)
     embedder = Embedder(VectorSettings())
-    texts = [
-        movie_embedding_text(title, year, genres, overview)
-        for title, year, genres, overview in movies
-    ]
+    texts = [movie_embedding_text(title, year, genres, overview) for title, year, genres, overview in movies]
     embedder.encode(texts[:64])  # warm-up: first call pays lazy torch initialisation
 
     def bare_encode_seconds() -> float:
         started = time.perf_counter()
-        embedder.model.encode(
-            texts, batch_size=embedder.batch_size, show_progress_bar=False
-        )
+        embedder.model.encode(texts, batch_size=embedder.batch_size, show_progress_bar=False)
         return time.perf_counter() - started
 
     # Timed before and after the ingest path, best kept: CPU clocks on a shared
@@ -158,14 +149,9 @@ def bench_ingest(text_count: int, shard_directory: str) -> dict[str, float]:
     store = EdgeVectorStore(VectorSettings(path=shard_directory))
     store.ensure_collection(embedder.dimension)
     started = time.perf_counter()
-    for start in tqdm(
-        range(0, text_count, embedder.batch_size), desc="ingest", leave=False
-    ):
+    for start in tqdm(range(0, text_count, embedder.batch_size), desc="ingest", leave=False):
         batch = movies[start : start + embedder.batch_size]
-        batch_texts = [
-            movie_embedding_text(title, year, genres, overview)
-            for title, year, genres, overview in batch
-        ]
+        batch_texts = [movie_embedding_text(title, year, genres, overview) for title, year, genres, overview in batch]
         batch_vectors = embedder.encode(batch_texts)
         store.upsert(
             [
@@ -174,7 +160,7 @@ def bench_ingest(text_count: int, shard_directory: str) -> dict[str, float]:
                     batch_vectors[offset],
                     payload(start + offset + 1, movie[0], movie[1], movie[2], text),
                 )
-                for offset, (movie, text) in enumerate(zip(batch, batch_texts))
+                for offset, (movie, text) in enumerate(zip(batch, batch_texts, strict=False))
             ]
         )
     ingest_seconds = time.perf_counter() - started
@@ -191,9 +177,7 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
 
 
-def random_movies(
-    count: int, query_count: int, distribution: str
-) -> tuple[np.ndarray, np.ndarray]:
+def random_movies(count: int, query_count: int, distribution: str) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(7)
     if distribution == "uniform":
         return (
@@ -202,16 +186,10 @@ def random_movies(
         )
     # Topic clusters with noise as large as the signal: closer to real embeddings than
     # i.i.d. vectors, which are HNSW's worst case (see tests/vectors/test_recall.py).
-    centroids = unit_rows(
-        rng.standard_normal((max(50, count // 100), DIMENSION)).astype(np.float32)
-    )
+    centroids = unit_rows(rng.standard_normal((max(50, count // 100), DIMENSION)).astype(np.float32))
 
     def around_centroids(size: int) -> np.ndarray:
-        noise = (
-            rng.standard_normal((size, DIMENSION)).astype(np.float32)
-            * 2.0
-            / np.sqrt(DIMENSION)
-        )
+        noise = rng.standard_normal((size, DIMENSION)).astype(np.float32) * 2.0 / np.sqrt(DIMENSION)
         return unit_rows(centroids[rng.integers(0, len(centroids), size)] + noise)
 
     return around_centroids(count), around_centroids(query_count)
@@ -221,16 +199,12 @@ def percentile_ms(seconds: list[float], percentile: float) -> float:
     return float(np.percentile(np.array(seconds) * 1000, percentile))
 
 
-def bench_search(
-    movie_count: int, query_count: int, distribution: str, shard_directory: str
-) -> dict[str, float]:
+def bench_search(movie_count: int, query_count: int, distribution: str, shard_directory: str) -> dict[str, float]:
     vectors, queries = random_movies(movie_count, query_count, distribution)
     store = EdgeVectorStore(VectorSettings(path=shard_directory))
     store.ensure_collection(DIMENSION)
     started = time.perf_counter()
-    for start in tqdm(
-        range(0, movie_count, UPSERT_BATCH_SIZE), desc="upsert", leave=False
-    ):
+    for start in tqdm(range(0, movie_count, UPSERT_BATCH_SIZE), desc="upsert", leave=False):
         store.upsert(
             [
                 MoviePoint(
@@ -273,9 +247,7 @@ def bench_search(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--movies", type=int, default=50_000, help="vectors in the search benchmark"
-    )
+    parser.add_argument("--movies", type=int, default=50_000, help="vectors in the search benchmark")
     parser.add_argument(
         "--texts",
         type=int,
@@ -283,9 +255,7 @@ def main() -> None:
         help="synthetic plots in the ingest benchmark",
     )
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument(
-        "--distribution", choices=("uniform", "clustered"), default="uniform"
-    )
+    parser.add_argument("--distribution", choices=("uniform", "clustered"), default="uniform")
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -310,12 +280,8 @@ def main() -> None:
     print(f"\nIngest, {arguments.texts} synthetic plots (all-MiniLM-L6-v2, CPU)")
     print(f"{'path':<44}{'texts/s':>10}")
     print(f"{'bare model.encode':<44}{ingest['bare_texts_per_second']:>10.1f}")
-    print(
-        f"{'text + Embedder.encode + Edge upsert':<44}{ingest['ingest_texts_per_second']:>10.1f}"
-    )
-    print(
-        f"{'ratio ingest / bare':<44}{ingest['ingest_texts_per_second'] / ingest['bare_texts_per_second']:>10.2f}"
-    )
+    print(f"{'text + Embedder.encode + Edge upsert':<44}{ingest['ingest_texts_per_second']:>10.1f}")
+    print(f"{'ratio ingest / bare':<44}{ingest['ingest_texts_per_second'] / ingest['bare_texts_per_second']:>10.2f}")
 
     print(
         f"\nSearch, {arguments.movies} {arguments.distribution} 384-d vectors, {arguments.queries} queries, "
@@ -324,16 +290,10 @@ def main() -> None:
     )
     defaults = VectorSettings()
     edge_label = f"Edge HNSW (ef={defaults.search_ef})"
-    print(
-        f"HNSW m={defaults.hnsw_m}, ef_construct={defaults.hnsw_ef_construct}, search ef={defaults.search_ef}"
-    )
+    print(f"HNSW m={defaults.hnsw_m}, ef_construct={defaults.hnsw_ef_construct}, search ef={defaults.search_ef}")
     print(f"{'':<22}{'p50 ms':>9}{'p95 ms':>9}{'recall@10':>11}")
-    print(
-        f"{edge_label:<22}{search['edge_p50_ms']:>9.2f}{search['edge_p95_ms']:>9.2f}{search['recall_at_10']:>11.3f}"
-    )
-    print(
-        f"{'exact numpy':<22}{search['exact_p50_ms']:>9.2f}{search['exact_p95_ms']:>9.2f}{1.0:>11.3f}"
-    )
+    print(f"{edge_label:<22}{search['edge_p50_ms']:>9.2f}{search['edge_p95_ms']:>9.2f}{search['recall_at_10']:>11.3f}")
+    print(f"{'exact numpy':<22}{search['exact_p50_ms']:>9.2f}{search['exact_p95_ms']:>9.2f}{1.0:>11.3f}")
     print(
         f"{'ratio Edge / exact':<22}{search['edge_p50_ms'] / search['exact_p50_ms']:>9.2f}{search['edge_p95_ms'] / search['exact_p95_ms']:>9.2f}"
     )

@@ -71,9 +71,14 @@ class Platform:
             )
             self.graph_server.start()
             os.environ.update(
-                NEO4J_URI=self.graph_server.uri, NEO4J_USER="root", NEO4J_PASSWORD=password, NEO4J_DATABASE=GRAPH_DATABASE
+                NEO4J_URI=self.graph_server.uri,
+                NEO4J_USER="root",
+                NEO4J_PASSWORD=password,
+                NEO4J_DATABASE=GRAPH_DATABASE,
             )
-            self.engines["graph"] = f"ArcadeDB (embedded, Bolt) at {self.graph_server.uri}, data {self.graph_server.data_dir}"
+            self.engines["graph"] = (
+                f"ArcadeDB (embedded, Bolt) at {self.graph_server.uri}, data {self.graph_server.data_dir}"
+            )
         else:
             self.engines["graph"] = f"Neo4j at {os.environ['NEO4J_URI']}"
 
@@ -94,12 +99,13 @@ class Platform:
 
         django.setup()
         db = settings.DATABASES["default"]
-        self.engines["postgres"] = (
-            f"Postgres at {db.get('HOST')}:{db.get('PORT') or 'socket'}/{db['NAME']}"
-            + (" (embedded pgserver)" if "DATABASE_URL" not in os.environ else "")
+        self.engines["postgres"] = f"Postgres at {db.get('HOST')}:{db.get('PORT') or 'socket'}/{db['NAME']}" + (
+            " (embedded pgserver)" if "DATABASE_URL" not in os.environ else ""
         )
         self.engines["vectors"] = (
-            f"Qdrant server at {settings.QDRANT_URL}" if settings.QDRANT_URL else f"Qdrant Edge shard (in this process) at {settings.QDRANT_PATH}"
+            f"Qdrant server at {settings.QDRANT_URL}"
+            if settings.QDRANT_URL
+            else f"Qdrant Edge shard (in this process) at {settings.QDRANT_PATH}"
         )
         call_command("migrate", interactive=False, verbosity=0)
         call_command("bootstrap_stores")
@@ -120,7 +126,9 @@ class Platform:
 
         for store, where in sorted(self.engines.items()):
             print(f"  {store:9} {where}")
-        print(f"API on http://{HOST}:{self.http_port}/api/  (docs: /api/docs/, health: /api/health/) — Ctrl-C stops everything")
+        print(
+            f"API on http://{HOST}:{self.http_port}/api/  (docs: /api/docs/, health: /api/health/) — Ctrl-C stops everything"
+        )
         try:
             worker = app.Worker(
                 pool="threads",

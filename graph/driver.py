@@ -9,6 +9,7 @@ or `GraphRejected`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -74,8 +75,7 @@ def get_driver() -> neo4j.Driver:
                 settings.uri,
                 auth=(settings.user, settings.password),
                 connection_timeout=settings.connection_timeout_seconds,
-                connection_acquisition_timeout=settings.connection_timeout_seconds
-                + settings.query_timeout_seconds,
+                connection_acquisition_timeout=settings.connection_timeout_seconds + settings.query_timeout_seconds,
                 max_connection_pool_size=settings.max_connection_pool_size,
                 max_transaction_retry_time=settings.max_transaction_retry_seconds,
                 liveness_check_timeout=30.0,
@@ -91,10 +91,9 @@ def close_driver() -> None:
         driver, pid = _driver, _driver_pid
         _driver, _driver_pid = None, None
     if driver is not None and pid == os.getpid():
-        try:
+        # Closing a driver whose server is gone must not fail the caller.
+        with contextlib.suppress(ServiceUnavailable, SessionExpired, OSError):
             driver.close()
-        except (ServiceUnavailable, SessionExpired, OSError):
-            pass  # closing a driver whose server is gone must not fail the caller
 
 
 def read(work: Callable[..., T], /, **params: Any) -> T:
@@ -124,9 +123,7 @@ def write_rows(query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     return write(_fetch_rows, query=query, params=params)
 
 
-def _fetch_rows(
-    tx: ManagedTransaction, query: str, params: dict[str, Any]
-) -> list[dict[str, Any]]:
+def _fetch_rows(tx: ManagedTransaction, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     return tx.run(query, params).data()
 
 
@@ -144,13 +141,9 @@ def _run(work: Callable[..., T], params: dict[str, Any], *, write: bool) -> T:
     except ClientError as exc:
         if exc.code in _TIMEOUT_CODES:
             raise GraphUnavailable(f"graph query timed out: {exc.message}") from exc
-        raise GraphRejected(
-            f"graph store rejected the request: {exc.code}: {exc.message}"
-        ) from exc
+        raise GraphRejected(f"graph store rejected the request: {exc.code}: {exc.message}") from exc
     except DatabaseError as exc:
-        raise GraphUnavailable(
-            f"graph store failed: {exc.code}: {exc.message}"
-        ) from exc
+        raise GraphUnavailable(f"graph store failed: {exc.code}: {exc.message}") from exc
     except OSError as exc:
         raise GraphUnavailable(f"graph store unreachable: {exc}") from exc
 

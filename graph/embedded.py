@@ -51,9 +51,7 @@ class PortInUseError(EmbeddedServerError):
     """A port the engine needs is already bound by another process."""
 
     def __init__(self, port: int, purpose: str):
-        super().__init__(
-            f"cannot start embedded graph server: {purpose} port {port} is already in use"
-        )
+        super().__init__(f"cannot start embedded graph server: {purpose} port {port} is already in use")
         self.port = port
 
 
@@ -91,9 +89,7 @@ class EmbeddedGraphServer:
         query_timeout_seconds: float = 10.0,
     ):
         if len(password) < 8:
-            raise ValueError(
-                "ArcadeDB requires a root password of at least 8 characters"
-            )
+            raise ValueError("ArcadeDB requires a root password of at least 8 characters")
         self.data_dir = Path(data_dir).resolve()
         self.bolt_port = bolt_port
         self.http_port = http_port
@@ -113,9 +109,7 @@ class EmbeddedGraphServer:
 
     def settings(self, **overrides: float | str) -> GraphSettings:
         """GraphSettings pointing at this server (keyword overrides for timeouts and pool size)."""
-        values: dict[str, float | int | str] = {
-            "query_timeout_seconds": self.query_timeout_seconds
-        }
+        values: dict[str, float | int | str] = {"query_timeout_seconds": self.query_timeout_seconds}
         values.update(overrides)
         return GraphSettings(
             uri=self.uri,
@@ -148,13 +142,9 @@ class EmbeddedGraphServer:
         env = dict(os.environ, **{PASSWORD_ENV: self.password})
         # graph/ must be importable in the child whatever the caller's cwd is.
         project_root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [project_root, env.get("PYTHONPATH")])
-        )
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [project_root, env.get("PYTHONPATH")]))
         with open(self.log_path, "ab") as log:
-            log.write(
-                f"\n--- start {time.strftime('%Y-%m-%d %H:%M:%S')} ---\n".encode()
-            )
+            log.write(f"\n--- start {time.strftime('%Y-%m-%d %H:%M:%S')} ---\n".encode())
             log.flush()
             self._process = subprocess.Popen(
                 [
@@ -247,9 +237,7 @@ class EmbeddedGraphServer:
 
     def log_tail(self, lines: int = 40) -> str:
         with contextlib.suppress(FileNotFoundError):
-            return "\n".join(
-                self.log_path.read_text(errors="replace").splitlines()[-lines:]
-            )
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         return "(no log)"
 
     def __enter__(self) -> Self:
@@ -328,26 +316,20 @@ def _serve(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description="Run the embedded ArcadeDB graph engine (Bolt)."
-    )
+    parser = argparse.ArgumentParser(description="Run the embedded ArcadeDB graph engine (Bolt).")
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--bolt-port", type=int, required=True)
     parser.add_argument("--http-port", type=int, required=True)
     parser.add_argument("--password-file", type=Path)
     parser.add_argument("--database", default="cinema")
-    parser.add_argument(
-        "--query-timeout", type=float, default=10.0, help="seconds; 0 disables"
-    )
+    parser.add_argument("--query-timeout", type=float, default=10.0, help="seconds; 0 disables")
     args = parser.parse_args(argv)
     if args.password_file is not None:
         password = args.password_file.read_text().strip()
     else:
         password = os.environ.get(PASSWORD_ENV, "")
     if len(password) < 8:
-        parser.error(
-            f"a root password of at least 8 characters is required (--password-file or {PASSWORD_ENV})"
-        )
+        parser.error(f"a root password of at least 8 characters is required (--password-file or {PASSWORD_ENV})")
     _die_with_parent()
     data_dir = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)

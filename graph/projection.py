@@ -131,11 +131,7 @@ RETURN count(tomb) AS applied
 
 
 def _credits(state: MovieState, role: str) -> list[dict[str, Any]]:
-    return [
-        {"person_id": p.person_id, "name": p.name}
-        for p in state.people
-        if p.role == role
-    ]
+    return [{"person_id": p.person_id, "name": p.name} for p in state.people if p.role == role]
 
 
 def apply_movie(movie_id: int, version: int, state: MovieState | None) -> bool:
@@ -240,9 +236,7 @@ RETURN count(tomb) AS applied
 """
 
 
-def _edge_params(
-    kind: str, start_kind: str, start_id: int, end_kind: str, end_id: int, version: int
-) -> dict[str, Any]:
+def _edge_params(kind: str, start_kind: str, start_id: int, end_kind: str, end_id: int, version: int) -> dict[str, Any]:
     return {
         "start_id": start_id,
         "end_id": end_id,
@@ -253,9 +247,7 @@ def _edge_params(
     }
 
 
-def apply_follow(
-    follower_id: int, followee_id: int, version: int, state: FollowState | None
-) -> bool:
+def apply_follow(follower_id: int, followee_id: int, version: int, state: FollowState | None) -> bool:
     """Upsert or delete the FOLLOWS edge follower -> followee. True if applied, False if stale
     (or an endpoint user is deleted)."""
     params = _edge_params("follow", "user", follower_id, "user", followee_id, version)
@@ -265,9 +257,7 @@ def apply_follow(
     return _applied(driver.write_rows(_FOLLOW_UPSERT, params))
 
 
-def apply_like(
-    user_id: int, movie_id: int, version: int, state: LikeState | None
-) -> bool:
+def apply_like(user_id: int, movie_id: int, version: int, state: LikeState | None) -> bool:
     """Upsert or delete the LIKES edge user -> movie. True if applied, False if stale
     (or the user or movie is deleted)."""
     params = _edge_params("like", "user", user_id, "movie", movie_id, version)
@@ -277,9 +267,7 @@ def apply_like(
     return _applied(driver.write_rows(_LIKE_UPSERT, params))
 
 
-def apply_rating(
-    user_id: int, movie_id: int, version: int, state: RatingState | None
-) -> bool:
+def apply_rating(user_id: int, movie_id: int, version: int, state: RatingState | None) -> bool:
     """Upsert or delete the RATED edge user -> movie. True if applied, False if stale
     (or the user or movie is deleted)."""
     params = _edge_params("rating", "user", user_id, "movie", movie_id, version)
@@ -426,8 +414,7 @@ def follows_bulk_upsert(rows: Sequence[FollowRow]) -> int:
     return _bulk(
         _FOLLOWS_BULK_UPSERT,
         [
-            _edge_row("follow", r.follower_id, r.followee_id, r.version)
-            | {"since": to_epoch_seconds(r.state.since)}
+            _edge_row("follow", r.follower_id, r.followee_id, r.version) | {"since": to_epoch_seconds(r.state.since)}
             for r in rows
         ],
     )
@@ -437,11 +424,7 @@ def likes_bulk_upsert(rows: Sequence[LikeRow]) -> int:
     """Upsert LIKES edges (MERGEing endpoints) in batches; returns how many applied."""
     return _bulk(
         _LIKES_BULK_UPSERT,
-        [
-            _edge_row("like", r.user_id, r.movie_id, r.version)
-            | {"at": to_epoch_seconds(r.state.at)}
-            for r in rows
-        ],
+        [_edge_row("like", r.user_id, r.movie_id, r.version) | {"at": to_epoch_seconds(r.state.at)} for r in rows],
     )
 
 

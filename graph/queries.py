@@ -39,12 +39,8 @@ MOVIE_FRIENDS_LIMIT = 200
 
 FOLLOW_SUGGESTIONS_MAX_FRIENDS = 200  # most recently followed followees expanded
 FOLLOW_SUGGESTIONS_MAX_LIKED = 200  # viewer's most recent likes used as overlap basis
-FOLLOW_SUGGESTIONS_MAX_LIKERS_PER_MOVIE = (
-    100  # most recent likers sampled per liked movie
-)
-FOLLOW_SUGGESTIONS_MAX_CANDIDATES = (
-    1_000  # scored candidates (highest mutual_follows first)
-)
+FOLLOW_SUGGESTIONS_MAX_LIKERS_PER_MOVIE = 100  # most recent likers sampled per liked movie
+FOLLOW_SUGGESTIONS_MAX_CANDIDATES = 1_000  # scored candidates (highest mutual_follows first)
 FOLLOW_SUGGESTIONS_MAX_LIMIT = 100
 
 ALSO_LIKED_MAX_LIKERS = 500  # most recent visible likers of the movie sampled
@@ -55,9 +51,7 @@ ALSO_LIKED_MAX_LIMIT = 100
 CONNECTION_MAX_HOPS = 6
 
 
-def _check_page(
-    limit: int, max_limit: int, offset: int = 0, max_offset: int = 0
-) -> None:
+def _check_page(limit: int, max_limit: int, offset: int = 0, max_offset: int = 0) -> None:
     if not 1 <= limit <= max_limit:
         raise ValueError(f"limit must be between 1 and {max_limit}, got {limit}")
     if not 0 <= offset <= max_offset:
@@ -162,10 +156,7 @@ def movie_friends(viewer_id: int, movie_id: int) -> list[MovieFriend]:
             "limit": MOVIE_FRIENDS_LIMIT,
         },
     )
-    return [
-        MovieFriend(user_id=r["user_id"], liked=r["liked"], score=r["score"])
-        for r in rows
-    ]
+    return [MovieFriend(user_id=r["user_id"], liked=r["liked"], score=r["score"]) for r in rows]
 
 
 # ------------------------------------------------------------------ follow_suggestions
@@ -278,9 +269,7 @@ LIMIT $limit
 """
 
 
-def also_liked(
-    movie_id: int, *, viewer_id: int | None = None, limit: int = 20
-) -> list[AlsoLikedMovie]:
+def also_liked(movie_id: int, *, viewer_id: int | None = None, limit: int = 20) -> list[AlsoLikedMovie]:
     """Movies liked by people who liked `movie_id`, scored by Jaccard similarity of their liker
     sets, counting only likers visible to the viewer (public; or the viewer, or following the
     viewer back; an anonymous viewer sees public likers only).
@@ -302,10 +291,7 @@ def also_liked(
             "limit": limit,
         },
     )
-    return [
-        AlsoLikedMovie(movie_id=r["movie_id"], co_likes=r["co_likes"], score=r["score"])
-        for r in rows
-    ]
+    return [AlsoLikedMovie(movie_id=r["movie_id"], co_likes=r["co_likes"], score=r["score"]) for r in rows]
 
 
 # ------------------------------------------------------------------ connection
@@ -322,16 +308,12 @@ _CONNECTION_BY_HOPS: dict[int, str] = {
 }
 
 
-def connection(
-    viewer_id: int, target_id: int, *, max_hops: int = 4
-) -> list[int] | None:
+def connection(viewer_id: int, target_id: int, *, max_hops: int = 4) -> list[int] | None:
     """User ids along one shortest directed FOLLOWS path viewer -> ... -> target (both ends
     included); [viewer_id] if they are the same user; None if there is no path of at most
     `max_hops` edges (1 <= max_hops <= CONNECTION_MAX_HOPS) or either user is unknown."""
     if not 1 <= max_hops <= CONNECTION_MAX_HOPS:
-        raise ValueError(
-            f"max_hops must be between 1 and {CONNECTION_MAX_HOPS}, got {max_hops}"
-        )
+        raise ValueError(f"max_hops must be between 1 and {CONNECTION_MAX_HOPS}, got {max_hops}")
     if viewer_id == target_id:
         return [viewer_id]
     rows: list[dict[str, Any]] = driver.read_rows(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from django.conf import settings
 from celery.signals import worker_process_init
+from django.conf import settings
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")

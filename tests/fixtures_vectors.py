@@ -33,11 +33,7 @@ def open_store(settings: VectorSettings) -> VectorStore:
 
 def unit_vectors(count: int, dimension: int, seed: int) -> np.ndarray:
     """`count` random float32 vectors of unit length."""
-    vectors = (
-        np.random.default_rng(seed)
-        .standard_normal((count, dimension))
-        .astype(np.float32)
-    )
+    vectors = np.random.default_rng(seed).standard_normal((count, dimension)).astype(np.float32)
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 

@@ -78,9 +78,7 @@ def interpolated(value):
         return value
     value = _DEFAULTED.sub(lambda match: match.group(2), value)
     unresolved = _BARE.search(value.replace("$$", ""))
-    assert unresolved is None, (
-        f"{value!r}: a variable without a default is empty when .env lacks it"
-    )
+    assert unresolved is None, f"{value!r}: a variable without a default is empty when .env lacks it"
     return value.replace("$$", "$")
 
 
@@ -93,9 +91,7 @@ def environment(service: str) -> dict[str, str]:
 
 def command(service: str) -> list[str]:
     value = SERVICES[service].get("command") or []
-    return (
-        shlex.split(value) if isinstance(value, str) else [str(part) for part in value]
-    )
+    return shlex.split(value) if isinstance(value, str) else [str(part) for part in value]
 
 
 def option(arguments: list[str], short: str, long: str) -> str | None:
@@ -125,9 +121,7 @@ def env_example_assignments() -> list[tuple[str, bool, str]]:
     for line in ENV_EXAMPLE.splitlines():
         match = re.match(r"^(#\s?)?([A-Z][A-Z0-9_]*)=(.*)$", line)
         if match:
-            assignments.append(
-                (match.group(2), match.group(1) is not None, match.group(3))
-            )
+            assignments.append((match.group(2), match.group(1) is not None, match.group(3)))
     return assignments
 
 
@@ -184,9 +178,7 @@ def test_web_healthcheck_asks_the_health_endpoint_without_curl():
 def test_app_services_start_after_every_store_is_healthy(service):
     depends_on = SERVICES[service].get("depends_on") or {}
     for store in STORES:
-        assert depends_on.get(store, {}).get("condition") == "service_healthy", (
-            f"{service} -> {store}"
-        )
+        assert depends_on.get(store, {}).get("condition") == "service_healthy", f"{service} -> {store}"
 
 
 @pytest.mark.parametrize("service", APP_SERVICES)
@@ -206,26 +198,16 @@ def test_migration_service_migrates_bootstraps_and_loads_the_demo_once():
     ]
     positions = [script.find(step) for step in steps]
     assert -1 not in positions and positions == sorted(positions), script
-    assert {"migrate", "bootstrap_stores", "load_demo", "collectstatic"} <= set(
-        get_commands()
-    )
+    assert {"migrate", "bootstrap_stores", "load_demo", "collectstatic"} <= set(get_commands())
     assert SERVICES["migrate"].get("restart", "no") == "no"
 
 
 @pytest.mark.parametrize("store", STORES)
 def test_each_store_keeps_its_data_in_a_declared_named_volume(store):
     declared = COMPOSE.get("volumes") or {}
-    mounts = [
-        str(volume).split(":")[:2] for volume in SERVICES[store].get("volumes", [])
-    ]
-    named = {
-        target: source
-        for source, target in mounts
-        if not source.startswith((".", "/", "~"))
-    }
-    assert STORE_DATA_PATHS[store] in named, (
-        f"{store}: no named volume at {STORE_DATA_PATHS[store]}"
-    )
+    mounts = [str(volume).split(":")[:2] for volume in SERVICES[store].get("volumes", [])]
+    named = {target: source for source, target in mounts if not source.startswith((".", "/", "~"))}
+    assert STORE_DATA_PATHS[store] in named, f"{store}: no named volume at {STORE_DATA_PATHS[store]}"
     assert named[STORE_DATA_PATHS[store]] in declared
 
 
@@ -235,10 +217,7 @@ def test_redis_persists_with_the_append_only_file():
 
 
 def test_web_publishes_port_8000():
-    container_ports = {
-        str(port).split("/")[0].rsplit(":", 1)[-1]
-        for port in SERVICES["web"].get("ports", [])
-    }
+    container_ports = {str(port).split("/")[0].rsplit(":", 1)[-1] for port in SERVICES["web"].get("ports", [])}
     assert "8000" in container_ports
 
 
@@ -253,9 +232,7 @@ def test_worker_consumes_every_queue_the_celery_app_declares():
     assert set(queues.split(",")) == {queue.name for queue in app.conf.task_queues}
 
 
-@pytest.mark.parametrize(
-    "service, subcommand", [("beat", "beat"), ("flower", "flower")]
-)
+@pytest.mark.parametrize("service, subcommand", [("beat", "beat"), ("flower", "flower")])
 def test_beat_and_flower_run_the_project_celery_app(service, subcommand):
     arguments = command(service)
     assert arguments[0] == "celery" and subcommand in arguments
@@ -292,9 +269,7 @@ def test_every_app_variable_is_given_to_the_containers_or_left_out_on_purpose():
 
 @pytest.mark.parametrize("variable", SERVICE_URLS)
 def test_service_urls_name_a_compose_service_and_its_port(variable):
-    assert set(URL_TARGETS) == set(SERVICE_URLS), (
-        "a new service URL needs a row in URL_TARGETS"
-    )
+    assert set(URL_TARGETS) == set(SERVICE_URLS), "a new service URL needs a row in URL_TARGETS"
     service, image, port = URL_TARGETS[variable]
     for app_service in IMAGE_SERVICES:
         url = urlsplit(environment(app_service)[variable])
@@ -312,13 +287,8 @@ def test_database_url_carries_the_postgres_container_credentials():
 
 def test_neo4j_credentials_match_the_neo4j_container_auth():
     app = environment("web")
-    assert (
-        environment("neo4j")["NEO4J_AUTH"]
-        == f"{app['NEO4J_USER']}/{app['NEO4J_PASSWORD']}"
-    )
-    assert len(app["NEO4J_PASSWORD"]) >= 8, (
-        "Neo4j 5 refuses passwords shorter than 8 characters"
-    )
+    assert environment("neo4j")["NEO4J_AUTH"] == f"{app['NEO4J_USER']}/{app['NEO4J_PASSWORD']}"
+    assert len(app["NEO4J_PASSWORD"]) >= 8, "Neo4j 5 refuses passwords shorter than 8 characters"
 
 
 def test_the_compose_environment_passes_settings_validation_and_selects_the_servers():
@@ -336,11 +306,7 @@ def test_the_compose_environment_passes_settings_validation_and_selects_the_serv
 
 
 def test_dockerfile_pins_a_python_311_slim_base_image():
-    bases = [
-        arguments.split()[0]
-        for keyword, arguments in dockerfile_instructions()
-        if keyword == "FROM"
-    ]
+    bases = [arguments.split()[0] for keyword, arguments in dockerfile_instructions() if keyword == "FROM"]
     assert bases
     for base in bases:
         name, _, tag = base.partition(":")
@@ -348,11 +314,7 @@ def test_dockerfile_pins_a_python_311_slim_base_image():
 
 
 def test_dockerfile_installs_cpu_torch_before_the_requirements():
-    runs = " && ".join(
-        arguments
-        for keyword, arguments in dockerfile_instructions()
-        if keyword == "RUN"
-    )
+    runs = " && ".join(arguments for keyword, arguments in dockerfile_instructions() if keyword == "RUN")
     cpu_torch = re.search(
         r"pip install --no-cache-dir --index-url https://download\.pytorch\.org/whl/cpu\b[^&]*torch",
         runs,
@@ -360,20 +322,12 @@ def test_dockerfile_installs_cpu_torch_before_the_requirements():
     requirements = runs.find("pip install --no-cache-dir -r requirements.txt")
     assert cpu_torch and requirements != -1
     assert cpu_torch.start() < requirements
-    torch_pins = re.findall(
-        r"^torch==\S+$", (BASE_DIR / "requirements.txt").read_text(), re.MULTILINE
-    )
-    assert len(torch_pins) == 1, (
-        "the Dockerfile installs the one torch pin of requirements.txt"
-    )
+    torch_pins = re.findall(r"^torch==\S+$", (BASE_DIR / "requirements.txt").read_text(), re.MULTILINE)
+    assert len(torch_pins) == 1, "the Dockerfile installs the one torch pin of requirements.txt"
 
 
 def test_dockerfile_collects_static_files_with_placeholder_secrets():
-    runs = [
-        arguments
-        for keyword, arguments in dockerfile_instructions()
-        if keyword == "RUN"
-    ]
+    runs = [arguments for keyword, arguments in dockerfile_instructions() if keyword == "RUN"]
     collect = next(run for run in runs if "collectstatic" in run)
     assert "--noinput" in collect
     assert "SECRET_KEY=" in collect and "DATABASE_URL=postgres://" in collect
@@ -385,13 +339,9 @@ def test_dockerfile_runs_gunicorn_offline_as_a_non_root_user():
     instructions = dockerfile_instructions()
     users = [arguments for keyword, arguments in instructions if keyword == "USER"]
     assert users and users[-1] not in ("root", "0")
-    env_lines = " ".join(
-        arguments for keyword, arguments in instructions if keyword == "ENV"
-    )
+    env_lines = " ".join(arguments for keyword, arguments in instructions if keyword == "ENV")
     assert "HF_HUB_OFFLINE=1" in env_lines
-    cmd = next(
-        arguments for keyword, arguments in reversed(instructions) if keyword == "CMD"
-    )
+    cmd = next(arguments for keyword, arguments in reversed(instructions) if keyword == "CMD")
     wsgi = settings.WSGI_APPLICATION.rsplit(".", 1)
     assert "gunicorn" in cmd and f"{wsgi[0]}:{wsgi[1]}" in cmd and "0.0.0.0:8000" in cmd
 
@@ -399,16 +349,8 @@ def test_dockerfile_runs_gunicorn_offline_as_a_non_root_user():
 def test_dockerfile_copies_every_package_the_processes_import():
     from django.conf import settings
 
-    copied = {
-        arguments.split()[0].rstrip("/")
-        for keyword, arguments in dockerfile_instructions()
-        if keyword == "COPY"
-    }
-    project_apps = {
-        app.split(".")[0]
-        for app in settings.INSTALLED_APPS
-        if (BASE_DIR / app.split(".")[0]).is_dir()
-    }
+    copied = {arguments.split()[0].rstrip("/") for keyword, arguments in dockerfile_instructions() if keyword == "COPY"}
+    project_apps = {app.split(".")[0] for app in settings.INSTALLED_APPS if (BASE_DIR / app.split(".")[0]).is_dir()}
     assert {"manage.py", "graph", "vectors", "tasks", *project_apps} <= copied
 
 
@@ -426,15 +368,11 @@ def test_env_example_describes_each_variable_on_the_line_above():
     for index, line in enumerate(lines):
         if re.match(r"^(#\s?)?[A-Z][A-Z0-9_]*=", line):
             above = lines[index - 1]
-            assert above.startswith("# ") and not re.match(
-                r"^#\s?[A-Z][A-Z0-9_]*=", above
-            ), line
+            assert above.startswith("# ") and not re.match(r"^#\s?[A-Z][A-Z0-9_]*=", above), line
 
 
 def test_env_example_leaves_the_service_urls_unset_for_the_embedded_engines():
-    commented = {
-        name: is_commented for name, is_commented, _ in env_example_assignments()
-    }
+    commented = {name: is_commented for name, is_commented, _ in env_example_assignments()}
     assert all(commented[name] for name in SERVICE_URLS)
 
 
@@ -484,9 +422,7 @@ def test_valid_environment_loads_the_settings():
         ("SYNC_SWEEP_AFTER_SECONDS", "-1", "SYNC_SWEEP_AFTER_SECONDS"),
     ],
 )
-def test_malformed_setting_stops_the_process_with_one_line_naming_it(
-    variable, value, named
-):
+def test_malformed_setting_stops_the_process_with_one_line_naming_it(variable, value, named):
     result = run_settings({**VALID_ENV, variable: value})
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
@@ -496,8 +432,6 @@ def test_malformed_setting_stops_the_process_with_one_line_naming_it(
 
 
 def test_malformed_url_error_does_not_echo_the_password():
-    result = run_settings(
-        {**VALID_ENV, "DATABASE_URL": "postgres://cinema:s3cret-pw@db:notaport/cinema"}
-    )
+    result = run_settings({**VALID_ENV, "DATABASE_URL": "postgres://cinema:s3cret-pw@db:notaport/cinema"})
     assert result.returncode != 0
     assert "s3cret-pw" not in result.stderr

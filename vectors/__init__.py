@@ -96,9 +96,7 @@ def create_vector_store(settings: VectorSettings) -> VectorStore:
         from vectors.edge_backend import EdgeVectorStore
 
         return EdgeVectorStore(settings)
-    raise VectorStoreUnavailable(
-        "Vector store not configured: set QDRANT_URL or QDRANT_PATH"
-    )
+    raise VectorStoreUnavailable("Vector store not configured: set QDRANT_URL or QDRANT_PATH")
 
 
 def get_vector_store() -> VectorStore:

@@ -79,47 +79,29 @@ def translated_errors() -> Iterator[None]:
     except VectorStoreError:
         raise
     except (TypeError, ValueError, OverflowError) as error:
-        raise VectorStoreRejected(
-            f"Qdrant Edge rejected the request: {error}"
-        ) from error
+        raise VectorStoreRejected(f"Qdrant Edge rejected the request: {error}") from error
     except Exception as error:
         message = str(error)
         if any(fragment in message.lower() for fragment in REJECTED_MESSAGE_FRAGMENTS):
-            raise VectorStoreRejected(
-                f"Qdrant Edge rejected the request: {message}"
-            ) from error
+            raise VectorStoreRejected(f"Qdrant Edge rejected the request: {message}") from error
         raise VectorStoreUnavailable(f"Qdrant Edge failed: {message}") from error
 
 
-def build_filter(
-    search_filter: SearchFilter | None, exclude_ids: Sequence[int] = ()
-) -> edge.Filter | None:
+def build_filter(search_filter: SearchFilter | None, exclude_ids: Sequence[int] = ()) -> edge.Filter | None:
     """The Edge filter for a SearchFilter plus excluded ids (None when there is nothing to filter)."""
     must: list = []
     if search_filter is not None:
         if search_filter.genre is not None:
-            must.append(
-                edge.FieldCondition(
-                    GENRES_FIELD, match=edge.MatchValue(search_filter.genre)
-                )
-            )
+            must.append(edge.FieldCondition(GENRES_FIELD, match=edge.MatchValue(search_filter.genre)))
         if search_filter.language is not None:
-            must.append(
-                edge.FieldCondition(
-                    LANGUAGE_FIELD, match=edge.MatchValue(search_filter.language)
-                )
-            )
+            must.append(edge.FieldCondition(LANGUAGE_FIELD, match=edge.MatchValue(search_filter.language)))
         if search_filter.year_min is not None or search_filter.year_max is not None:
             # Edge has one numeric range type; the integer index answers it exactly.
-            year_range = edge.RangeFloat(
-                gte=search_filter.year_min, lte=search_filter.year_max
-            )
+            year_range = edge.RangeFloat(gte=search_filter.year_min, lte=search_filter.year_max)
             must.append(edge.FieldCondition(YEAR_FIELD, range=year_range))
     must_not: list = []
     if exclude_ids:
-        must_not.append(
-            edge.HasIdCondition({int(movie_id) for movie_id in exclude_ids})
-        )
+        must_not.append(edge.HasIdCondition({int(movie_id) for movie_id in exclude_ids}))
     if not must and not must_not:
         return None
     return edge.Filter(must=must or None, must_not=must_not or None)
@@ -162,9 +144,7 @@ class EdgeVectorStore:
         if self._directory_lock is None:
             raise VectorStoreUnavailable("The vector store is closed")
         if self._shard is None:
-            raise VectorStoreUnavailable(
-                f"No Qdrant Edge shard at {self._path!r} yet; run vectors.bootstrap()"
-            )
+            raise VectorStoreUnavailable(f"No Qdrant Edge shard at {self._path!r} yet; run vectors.bootstrap()")
         return self._shard
 
     def _call(self, operation: Callable[[edge.EdgeShard], Result]) -> Result:
@@ -178,31 +158,21 @@ class EdgeVectorStore:
                 raise VectorStoreUnavailable("The vector store is closed")
             if self._shard is None:
                 with translated_errors():
-                    self._shard = edge.EdgeShard.create(
-                        self._path, self._new_shard_config(dimension)
-                    )
+                    self._shard = edge.EdgeShard.create(self._path, self._new_shard_config(dimension))
             else:
                 existing_dimension = stored_dimension(self._path)
                 if existing_dimension != dimension:
-                    raise VectorSizeMismatch(
-                        self._path, existing_dimension or -1, dimension
-                    )
+                    raise VectorSizeMismatch(self._path, existing_dimension or -1, dimension)
             indexed_fields = self._call(lambda shard: shard.info().payload_schema)
             for field_name, schema in PAYLOAD_INDEXES.items():
                 if field_name not in indexed_fields:
-                    create_index = edge.UpdateOperation.create_field_index(
-                        field_name, schema
-                    )
-                    self._call(
-                        lambda shard, operation=create_index: shard.update(operation)
-                    )
+                    create_index = edge.UpdateOperation.create_field_index(field_name, schema)
+                    self._call(lambda shard, operation=create_index: shard.update(operation))
             self._call(lambda shard: shard.flush())
 
     def _new_shard_config(self, dimension: int) -> edge.EdgeConfig:
         return edge.EdgeConfig(
-            vectors=edge.EdgeVectorParams(
-                size=dimension, distance=edge.Distance.Cosine
-            ),
+            vectors=edge.EdgeVectorParams(size=dimension, distance=edge.Distance.Cosine),
             hnsw_config=edge.HnswIndexConfig(
                 m=self._settings.hnsw_m,
                 ef_construct=self._settings.hnsw_ef_construct,
@@ -221,26 +191,19 @@ class EdgeVectorStore:
             )
             for point in points
         ]
-        self._call(
-            lambda shard: shard.update(edge.UpdateOperation.upsert_points(edge_points))
-        )
+        self._call(lambda shard: shard.update(edge.UpdateOperation.upsert_points(edge_points)))
         self._optimize_when_backlog_is_large()
 
     def _optimize_when_backlog_is_large(self) -> None:
         info = self._call(lambda shard: shard.info())
-        if (
-            info.points_count - info.indexed_vectors_count
-            >= EDGE_AUTO_OPTIMIZE_UNINDEXED_POINTS
-        ):
+        if info.points_count - info.indexed_vectors_count >= EDGE_AUTO_OPTIMIZE_UNINDEXED_POINTS:
             self.optimize()
 
     def delete(self, movie_ids: Sequence[int]) -> None:
         if not movie_ids:
             return
         point_ids = [int(movie_id) for movie_id in movie_ids]
-        self._call(
-            lambda shard: shard.update(edge.UpdateOperation.delete_points(point_ids))
-        )
+        self._call(lambda shard: shard.update(edge.UpdateOperation.delete_points(point_ids)))
 
     def search(
         self,
@@ -292,31 +255,21 @@ class EdgeVectorStore:
 
     def _vectors(self, movie_ids: Sequence[int]) -> dict[int, list[float]]:
         records = self._call(lambda shard: shard.retrieve(list(movie_ids), False, True))
-        return {
-            int(record.id): list(record.vector)
-            for record in records
-            if record.vector is not None
-        }
+        return {int(record.id): list(record.vector) for record in records if record.vector is not None}
 
     def get_vector(self, movie_id: int) -> tuple[float, ...] | None:
         vector = self._vectors([int(movie_id)]).get(int(movie_id))
         return None if vector is None else tuple(float(value) for value in vector)
 
     def has(self, movie_id: int) -> bool:
-        return bool(
-            self._call(lambda shard: shard.retrieve([int(movie_id)], False, False))
-        )
+        return bool(self._call(lambda shard: shard.retrieve([int(movie_id)], False, False)))
 
     def stored_movies(self) -> list[StoredMovie]:
         stored: list[StoredMovie] = []
         offset = None
-        payload_fields = edge.PayloadSelector.Include(
-            [CONTENT_HASH_FIELD, VERSION_FIELD]
-        )
+        payload_fields = edge.PayloadSelector.Include([CONTENT_HASH_FIELD, VERSION_FIELD])
         while True:
-            request = edge.ScrollRequest(
-                offset=offset, limit=SCROLL_PAGE_SIZE, with_payload=payload_fields
-            )
+            request = edge.ScrollRequest(offset=offset, limit=SCROLL_PAGE_SIZE, with_payload=payload_fields)
             records, offset = self._call(lambda shard, page=request: shard.scroll(page))
             stored.extend(_stored_movie(int(record.id), record.payload or {}) for record in records)
             if offset is None:
@@ -357,11 +310,7 @@ class EdgeVectorStore:
             self._call(lambda shard: shard.info())
 
     def clear(self) -> None:
-        self._call(
-            lambda shard: shard.update(
-                edge.UpdateOperation.delete_points_by_filter(edge.Filter())
-            )
-        )
+        self._call(lambda shard: shard.update(edge.UpdateOperation.delete_points_by_filter(edge.Filter())))
 
     def close(self) -> None:
         with self._state_lock:

@@ -42,9 +42,7 @@ class Embedder:
         self.model = SentenceTransformer(model_name, device=settings.embedding_device)
         dimension = self.model.get_embedding_dimension()
         if dimension is None:
-            raise ValueError(
-                f"Model {model_name!r} does not declare its embedding dimension"
-            )
+            raise ValueError(f"Model {model_name!r} does not declare its embedding dimension")
         self.dimension: int = int(dimension)
 
     def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:

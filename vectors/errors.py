@@ -36,9 +36,7 @@ class VectorShardLocked(VectorStoreUnavailable):
 class VectorSizeMismatch(VectorStoreError):
     """The existing collection stores vectors of another size than the embedding model makes."""
 
-    def __init__(
-        self, collection: str, stored_dimension: int, model_dimension: int
-    ) -> None:
+    def __init__(self, collection: str, stored_dimension: int, model_dimension: int) -> None:
         super().__init__(
             f"Vector collection {collection!r} stores {stored_dimension}-dimensional vectors "
             f"but the embedding model produces {model_dimension}-dimensional ones. Rebuild "

@@ -59,9 +59,7 @@ def translated_errors(collection: str) -> Iterator[None]:
         raise
     except UnexpectedResponse as error:
         if error.status_code is not None and error.status_code >= 500:
-            raise VectorStoreUnavailable(
-                f"Qdrant server error {error.status_code}: {error}"
-            ) from error
+            raise VectorStoreUnavailable(f"Qdrant server error {error.status_code}: {error}") from error
         if error.status_code == 404 and "collection" in str(error).lower():
             raise VectorStoreUnavailable(
                 f"Qdrant collection {collection!r} does not exist yet; run vectors.bootstrap()"
@@ -86,18 +84,12 @@ def translated_errors(collection: str) -> Iterator[None]:
         raise VectorStoreRejected(f"Qdrant rejected the request: {error}") from error
 
 
-def build_filter(
-    search_filter: SearchFilter | None, exclude_ids: Sequence[int] = ()
-) -> models.Filter | None:
+def build_filter(search_filter: SearchFilter | None, exclude_ids: Sequence[int] = ()) -> models.Filter | None:
     """The Qdrant filter for a SearchFilter plus excluded ids (None when there is nothing to filter)."""
     must: list[models.Condition] = []
     if search_filter is not None:
         if search_filter.genre is not None:
-            must.append(
-                models.FieldCondition(
-                    key=GENRES_FIELD, match=models.MatchValue(value=search_filter.genre)
-                )
-            )
+            must.append(models.FieldCondition(key=GENRES_FIELD, match=models.MatchValue(value=search_filter.genre)))
         if search_filter.language is not None:
             must.append(
                 models.FieldCondition(
@@ -109,16 +101,12 @@ def build_filter(
             must.append(
                 models.FieldCondition(
                     key=YEAR_FIELD,
-                    range=models.Range(
-                        gte=search_filter.year_min, lte=search_filter.year_max
-                    ),
+                    range=models.Range(gte=search_filter.year_min, lte=search_filter.year_max),
                 )
             )
     must_not: list[models.Condition] = []
     if exclude_ids:
-        must_not.append(
-            models.HasIdCondition(has_id=[int(movie_id) for movie_id in exclude_ids])
-        )
+        must_not.append(models.HasIdCondition(has_id=[int(movie_id) for movie_id in exclude_ids]))
     if not must and not must_not:
         return None
     return models.Filter(must=must or None, must_not=must_not or None)
@@ -154,22 +142,14 @@ class ServerVectorStore:
     def ensure_collection(self, dimension: int) -> None:
         def ensure() -> None:
             if self._client.collection_exists(self._collection):
-                params = self._client.get_collection(
-                    self._collection
-                ).config.params.vectors
-                stored_dimension = (
-                    params.size if isinstance(params, models.VectorParams) else None
-                )
+                params = self._client.get_collection(self._collection).config.params.vectors
+                stored_dimension = params.size if isinstance(params, models.VectorParams) else None
                 if stored_dimension != dimension:
-                    raise VectorSizeMismatch(
-                        self._collection, stored_dimension or -1, dimension
-                    )
+                    raise VectorSizeMismatch(self._collection, stored_dimension or -1, dimension)
             else:
                 self._client.create_collection(
                     self._collection,
-                    vectors_config=models.VectorParams(
-                        size=dimension, distance=models.Distance.COSINE
-                    ),
+                    vectors_config=models.VectorParams(size=dimension, distance=models.Distance.COSINE),
                     hnsw_config=models.HnswConfigDiff(
                         m=self._settings.hnsw_m,
                         ef_construct=self._settings.hnsw_ef_construct,
@@ -180,9 +160,7 @@ class ServerVectorStore:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message=LOCAL_MODE_INDEX_WARNING)
                 for field_name, schema in PAYLOAD_INDEXES.items():
-                    self._client.create_payload_index(
-                        self._collection, field_name, schema, wait=True
-                    )
+                    self._client.create_payload_index(self._collection, field_name, schema, wait=True)
 
         self._call(ensure)
 
@@ -197,19 +175,13 @@ class ServerVectorStore:
             )
             for point in points
         ]
-        self._call(
-            lambda: self._client.upsert(self._collection, points=structs, wait=True)
-        )
+        self._call(lambda: self._client.upsert(self._collection, points=structs, wait=True))
 
     def delete(self, movie_ids: Sequence[int]) -> None:
         if not movie_ids:
             return
         selector = models.PointIdsList(points=[int(movie_id) for movie_id in movie_ids])
-        self._call(
-            lambda: self._client.delete(
-                self._collection, points_selector=selector, wait=True
-            )
-        )
+        self._call(lambda: self._client.delete(self._collection, points_selector=selector, wait=True))
 
     def search(
         self,
@@ -229,10 +201,7 @@ class ServerVectorStore:
                 with_payload=False,
             )
         )
-        return [
-            ScoredMovie(movie_id=int(hit.id), score=hit.score)
-            for hit in response.points
-        ]
+        return [ScoredMovie(movie_id=int(hit.id), score=hit.score) for hit in response.points]
 
     def recommend(
         self,
@@ -264,10 +233,7 @@ class ServerVectorStore:
                 with_payload=False,
             )
         )
-        return [
-            ScoredMovie(movie_id=int(hit.id), score=hit.score)
-            for hit in response.points
-        ]
+        return [ScoredMovie(movie_id=int(hit.id), score=hit.score) for hit in response.points]
 
     def _raise_unless_stored(self, movie_ids: Sequence[int]) -> None:
         # Checked up front rather than parsed out of the server's 404 text, which differs
@@ -356,9 +322,7 @@ class ServerVectorStore:
         return {movie_id: stored.version for movie_id, stored in self.stored_states(movie_ids).items()}
 
     def count(self) -> int:
-        return self._call(
-            lambda: self._client.count(self._collection, exact=True).count
-        )
+        return self._call(lambda: self._client.count(self._collection, exact=True).count)
 
     def optimize(self) -> None:
         """No-op: the Qdrant server builds HNSW indexes in the background on its own."""
@@ -368,11 +332,7 @@ class ServerVectorStore:
 
     def clear(self) -> None:
         everything = models.FilterSelector(filter=models.Filter())
-        self._call(
-            lambda: self._client.delete(
-                self._collection, points_selector=everything, wait=True
-            )
-        )
+        self._call(lambda: self._client.delete(self._collection, points_selector=everything, wait=True))
 
     def close(self) -> None:
         if self._closed:

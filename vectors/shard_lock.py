@@ -25,9 +25,7 @@ class ShardDirectoryLock:
     def __init__(self, directory: str) -> None:
         os.makedirs(directory, exist_ok=True)
         self.directory = directory
-        self._descriptor: int | None = os.open(
-            os.path.join(directory, LOCK_FILE_NAME), os.O_RDWR | os.O_CREAT, 0o644
-        )
+        self._descriptor: int | None = os.open(os.path.join(directory, LOCK_FILE_NAME), os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(self._descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:

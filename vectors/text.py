@@ -9,9 +9,7 @@ import hashlib
 from collections.abc import Sequence
 
 
-def movie_embedding_text(
-    title: str, year: int | None, genres: Sequence[str], overview: str
-) -> str:
+def movie_embedding_text(title: str, year: int | None, genres: Sequence[str], overview: str) -> str:
     """`"Title (1999). Genres: Heist, Thriller. Overview"`.
 
     Deterministic: genres are de-duplicated and sorted (their order in the database

@@ -56,7 +56,9 @@ def load_demo(path: Path = DEMO_CATALOG) -> dict[str, int]:
 
     users = {}
     for item in data["users"]:
-        user = register_user(username=item["username"], email=f"{item['username']}@demo.invalid", password=DEMO_PASSWORD)
+        user = register_user(
+            username=item["username"], email=f"{item['username']}@demo.invalid", password=DEMO_PASSWORD
+        )
         update_profile(user, display_name=item["display_name"], bio=item["bio"], is_private=item["is_private"])
         users[item["username"]] = user
     staff = register_user(username=DEMO_STAFF_USERNAME, email="curator@demo.invalid", password=DEMO_PASSWORD)

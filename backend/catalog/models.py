@@ -92,3 +92,6 @@ class PendingRankUpdate(models.Model):
 
     movie = models.OneToOneField(Movie, on_delete=models.CASCADE, primary_key=True)
     queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"rank update for movie {self.movie_id}"

@@ -68,7 +68,9 @@ def schedule_recompute() -> None:
 def recompute_pending() -> int:
     """Recompute the queued movies; returns how many."""
     with transaction.atomic():
-        movie_ids = list(PendingRankUpdate.objects.select_for_update(skip_locked=True).values_list("movie_id", flat=True))
+        movie_ids = list(
+            PendingRankUpdate.objects.select_for_update(skip_locked=True).values_list("movie_id", flat=True)
+        )
         if not movie_ids:
             return 0
         _recompute(movie_ids)
@@ -91,7 +93,11 @@ def _recompute(movie_ids: list[int] | None) -> int:
         cursor.execute(_UPDATE_SCORES, params)
         after = dict(cursor.fetchall())
         cursor.execute(_UPDATE_POSITIONS)
-    changed = [movie_id for movie_id, score in after.items() if abs(score - before.get(movie_id, 0.0)) >= RANK_SCORE_SYNC_THRESHOLD]
+    changed = [
+        movie_id
+        for movie_id, score in after.items()
+        if abs(score - before.get(movie_id, 0.0)) >= RANK_SCORE_SYNC_THRESHOLD
+    ]
     movies = Movie.objects.filter(id__in=changed).prefetch_related("genres", "credits__person")
     record_events("movie", [Change(str(movie.id), "movie.ranked", movie_state(movie)) for movie in movies])
     return len(after)

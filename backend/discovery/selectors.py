@@ -113,7 +113,9 @@ def semantic_search(text: str, *, limit: int, search_filter: SearchFilter) -> li
     return _hydrate(vectors.get_vector_store().search(query, limit, search_filter))
 
 
-def by_example(positive: Sequence[int], negative: Sequence[int], *, limit: int, search_filter: SearchFilter) -> list[Scored]:
+def by_example(
+    positive: Sequence[int], negative: Sequence[int], *, limit: int, search_filter: SearchFilter
+) -> list[Scored]:
     wanted = set(positive) | set(negative)
     unknown = sorted(wanted - set(Movie.objects.filter(id__in=wanted).values_list("id", flat=True)))
     if unknown:

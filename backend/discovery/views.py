@@ -52,12 +52,18 @@ class FriendsLikedView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[FriendsLikedQuerySerializer], responses={200: FriendsLikedPageSerializer, **STORE_ERROR_RESPONSES})
+    @extend_schema(
+        parameters=[FriendsLikedQuerySerializer], responses={200: FriendsLikedPageSerializer, **STORE_ERROR_RESPONSES}
+    )
     def get(self, request):
         params = _query(FriendsLikedQuerySerializer, request)
         size, page = params["page_size"], params["page"]
         items, users = selectors.friends_liked(
-            request.user.id, genre=params.get("genre"), since=params.get("since"), limit=size + 1, offset=(page - 1) * size
+            request.user.id,
+            genre=params.get("genre"),
+            since=params.get("since"),
+            limit=size + 1,
+            offset=(page - 1) * size,
         )
         results = [
             {
@@ -68,7 +74,9 @@ class FriendsLikedView(APIView):
             }
             for answer, movie in items[:size]
         ]
-        return Response(FriendsLikedPageSerializer({"page": page, "has_next": len(items) > size, "results": results}).data)
+        return Response(
+            FriendsLikedPageSerializer({"page": page, "has_next": len(items) > size, "results": results}).data
+        )
 
 
 class MovieFriendsView(APIView):
@@ -99,7 +107,9 @@ class FollowSuggestionsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[LimitSerializer], responses={200: FollowSuggestionSerializer(many=True), **STORE_ERROR_RESPONSES})
+    @extend_schema(
+        parameters=[LimitSerializer], responses={200: FollowSuggestionSerializer(many=True), **STORE_ERROR_RESPONSES}
+    )
     def get(self, request):
         params = _query(LimitSerializer, request)
         rows = selectors.follow_suggestions(request.user.id, limit=params["limit"])
@@ -116,7 +126,9 @@ class AlsoLikedView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[LimitSerializer], responses={200: AlsoLikedSerializer(many=True), **STORE_ERROR_RESPONSES})
+    @extend_schema(
+        parameters=[LimitSerializer], responses={200: AlsoLikedSerializer(many=True), **STORE_ERROR_RESPONSES}
+    )
     def get(self, request, movie_id: int):
         params = _query(LimitSerializer, request)
         viewer_id = request.user.id if request.user.is_authenticated else None
@@ -140,19 +152,27 @@ class ConnectionView(APIView):
 class SimilarMoviesView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[VectorFilterSerializer], responses={200: ScoredMovieSerializer(many=True), **VECTOR_RESPONSES})
+    @extend_schema(
+        parameters=[VectorFilterSerializer], responses={200: ScoredMovieSerializer(many=True), **VECTOR_RESPONSES}
+    )
     def get(self, request, movie_id: int):
         params = _query(VectorFilterSerializer, request)
-        return Response(_scored(selectors.similar_movies(movie_id, limit=params["limit"], search_filter=_search_filter(params))))
+        return Response(
+            _scored(selectors.similar_movies(movie_id, limit=params["limit"], search_filter=_search_filter(params)))
+        )
 
 
 class SemanticSearchView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[SemanticQuerySerializer], responses={200: ScoredMovieSerializer(many=True), **VECTOR_RESPONSES})
+    @extend_schema(
+        parameters=[SemanticQuerySerializer], responses={200: ScoredMovieSerializer(many=True), **VECTOR_RESPONSES}
+    )
     def get(self, request):
         params = _query(SemanticQuerySerializer, request)
-        return Response(_scored(selectors.semantic_search(params["q"], limit=params["limit"], search_filter=_search_filter(params))))
+        return Response(
+            _scored(selectors.semantic_search(params["q"], limit=params["limit"], search_filter=_search_filter(params)))
+        )
 
 
 class ByExampleView(APIView):
@@ -169,5 +189,3 @@ class ByExampleView(APIView):
             params["positive"], params["negative"], limit=params["limit"], search_filter=_search_filter(params)
         )
         return Response(_scored(results))
-
-

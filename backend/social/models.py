@@ -25,7 +25,8 @@ class Rating(models.Model):
             models.UniqueConstraint(fields=["user", "movie"], name="rating_once_per_movie"),
             # Half steps from 0.5 to 5.0: the database refuses anything the API would.
             models.CheckConstraint(
-                condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX) & Q(score=models.Func(F("score") * 2, function="ROUND") / 2),
+                condition=Q(score__gte=SCORE_MIN, score__lte=SCORE_MAX)
+                & Q(score=models.Func(F("score") * 2, function="ROUND") / 2),
                 name="rating_half_steps",
             ),
         ]
@@ -33,6 +34,9 @@ class Rating(models.Model):
             models.Index(fields=["movie", "updated_at"], name="rating_movie_recent"),
             models.Index(fields=["user", "-updated_at"], name="rating_user_recent"),
         ]
+
+    def __str__(self):
+        return f"{self.user_id} rated {self.movie_id}: {self.score}"
 
 
 class Like(models.Model):
@@ -47,6 +51,9 @@ class Like(models.Model):
             models.Index(fields=["user", "-created_at"], name="like_user_recent"),
         ]
 
+    def __str__(self):
+        return f"{self.user_id} likes {self.movie_id}"
+
 
 class Follow(models.Model):
     follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_set")
@@ -59,3 +66,6 @@ class Follow(models.Model):
             models.CheckConstraint(condition=~Q(follower=F("followee")), name="follow_not_self"),
         ]
         indexes = [models.Index(fields=["followee", "-created_at"], name="follow_followee_recent")]
+
+    def __str__(self):
+        return f"{self.follower_id} follows {self.followee_id}"

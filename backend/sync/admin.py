@@ -25,7 +25,16 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["id", "event", "target", "status", "attempts", "next_attempt_at", "applied_at", "last_error"]
     list_filter = ["status", "target"]
     list_select_related = ["event"]
-    readonly_fields = ["event", "target", "status", "attempts", "last_error", "next_attempt_at", "applied_at", "swept_at"]
+    readonly_fields = [
+        "event",
+        "target",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "applied_at",
+        "swept_at",
+    ]
     actions = ["retry"]
 
     @admin.action(description="Retry the selected failed deliveries")

@@ -63,7 +63,13 @@ def mark_retry(deliveries: list[Delivery], error: Exception) -> None:
         delivery.swept_at = None
         if delivery.attempts >= settings.SYNC_MAX_ATTEMPTS:
             delivery.status = Delivery.FAILED
-            logger.error("event %s to %s failed after %s attempts: %s", delivery.event_id, delivery.target, delivery.attempts, error)
+            logger.error(
+                "event %s to %s failed after %s attempts: %s",
+                delivery.event_id,
+                delivery.target,
+                delivery.attempts,
+                error,
+            )
             continue
         backoff = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (delivery.attempts - 1))
         delivery.next_attempt_at = now + timedelta(seconds=backoff * random.uniform(0.5, 1.0))

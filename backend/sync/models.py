@@ -18,6 +18,9 @@ class AggregateVersion(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="aggregate_version_key")]
 
+    def __str__(self):
+        return f"{self.kind}:{self.key} v{self.version}"
+
 
 class OutboxEvent(models.Model):
     kind = models.CharField(max_length=16)

@@ -92,4 +92,3 @@ def rebuild_vectors(*, progress: bool = False) -> int:
             written += len(chunk)
             bar.update(len(chunk))
     return written
-

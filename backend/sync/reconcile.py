@@ -60,7 +60,10 @@ def _compare(target: str, kind: str, expected: dict[str, int], found: dict[str, 
 
 
 def graph_drift() -> list[Drift]:
-    return [_compare("graph", kind, snapshots.versions(kind), projection.projected_versions(kind)) for kind in snapshots.KINDS]
+    return [
+        _compare("graph", kind, snapshots.versions(kind), projection.projected_versions(kind))
+        for kind in snapshots.KINDS
+    ]
 
 
 def vector_drift() -> Drift:
@@ -70,7 +73,9 @@ def vector_drift() -> Drift:
         for movie in chunk:
             expected_versions[movie.key] = movie.version
             genres = [genre.name for genre in movie.genres.all()]
-            expected_hashes[movie.key] = content_hash(movie_embedding_text(movie.title, movie.year, genres, movie.overview))
+            expected_hashes[movie.key] = content_hash(
+                movie_embedding_text(movie.title, movie.year, genres, movie.overview)
+            )
     stored = {str(s.movie_id): s for s in vectors.get_vector_store().stored_movies()}
     drift = _compare("vectors", "movie", expected_versions, {key: s.version for key, s in stored.items()})
     wrong_text = {key for key, s in stored.items() if key in expected_hashes and s.content_hash != expected_hashes[key]}

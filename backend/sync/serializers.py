@@ -13,8 +13,19 @@ class DeliverySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Delivery
-        fields = ["id", "event_id", "event_type", "aggregate", "version", "target", "status", "attempts",
-                  "last_error", "next_attempt_at", "applied_at"]
+        fields = [
+            "id",
+            "event_id",
+            "event_type",
+            "aggregate",
+            "version",
+            "target",
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "applied_at",
+        ]
 
     def get_aggregate(self, delivery) -> str:
         return f"{delivery.event.kind}:{delivery.event.key}"

@@ -54,7 +54,10 @@ def _write(events: list[OutboxEvent]) -> None:
     store.delete([int(e.key) for e in events if e.payload is None])
 
     upserts = [e for e in events if e.payload is not None]
-    texts = {e.id: movie_embedding_text(e.payload["title"], e.payload["year"], e.payload["genres"], e.payload["overview"]) for e in upserts}
+    texts = {
+        e.id: movie_embedding_text(e.payload["title"], e.payload["year"], e.payload["genres"], e.payload["overview"])
+        for e in upserts
+    }
     hashes = {event_id: content_hash(text) for event_id, text in texts.items()}
     unchanged = {
         e.id: store.get_vector(int(e.key))

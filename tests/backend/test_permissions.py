@@ -78,7 +78,9 @@ def test_anonymous_writes_are_401_and_change_nothing(api_client, world, outbox_c
 
 
 @pytest.mark.parametrize("method, path, payload", CATALOG_WRITES)
-def test_catalog_writes_by_a_non_staff_user_are_403_and_change_nothing(client_of, world, outbox_counts, method, path, payload):
+def test_catalog_writes_by_a_non_staff_user_are_403_and_change_nothing(
+    client_of, world, outbox_counts, method, path, payload
+):
     before, counts = _snapshot(world), outbox_counts()
 
     response = getattr(client_of(world["owner"]), method)(_path(path, world), payload)
@@ -103,7 +105,9 @@ def test_an_intruders_write_changes_only_the_intruders_own_rows(client_of, world
 @pytest.mark.parametrize("method", ["put", "patch", "post", "delete"])
 @pytest.mark.parametrize("path", OTHERS_RESOURCES)
 @pytest.mark.parametrize("as_intruder", [False, True], ids=["anonymous", "intruder"])
-def test_nothing_that_names_another_user_accepts_a_write(api_client, client_of, world, outbox_counts, method, path, as_intruder):
+def test_nothing_that_names_another_user_accepts_a_write(
+    api_client, client_of, world, outbox_counts, method, path, as_intruder
+):
     client = client_of(world["intruder"]) if as_intruder else api_client
     before, counts = _snapshot(world), outbox_counts()
 

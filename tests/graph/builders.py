@@ -14,9 +14,7 @@ def at(seconds: float) -> datetime:
 
 
 def user(user_id: int, *, private: bool = False, version: int = 1) -> None:
-    projection.apply_user(
-        user_id, version, UserState(username=f"user{user_id}", is_private=private)
-    )
+    projection.apply_user(user_id, version, UserState(username=f"user{user_id}", is_private=private))
 
 
 def movie(movie_id: int, *genres: str, version: int = 1) -> None:
@@ -27,21 +25,13 @@ def movie(movie_id: int, *genres: str, version: int = 1) -> None:
     )
 
 
-def follow(
-    follower_id: int, followee_id: int, since: float = 0, version: int = 1
-) -> None:
-    projection.apply_follow(
-        follower_id, followee_id, version, FollowState(since=at(since))
-    )
+def follow(follower_id: int, followee_id: int, since: float = 0, version: int = 1) -> None:
+    projection.apply_follow(follower_id, followee_id, version, FollowState(since=at(since)))
 
 
 def like(user_id: int, movie_id: int, when: float = 0, version: int = 1) -> None:
     projection.apply_like(user_id, movie_id, version, LikeState(at=at(when)))
 
 
-def rate(
-    user_id: int, movie_id: int, score: float, when: float = 0, version: int = 1
-) -> None:
-    projection.apply_rating(
-        user_id, movie_id, version, RatingState(score=score, at=at(when))
-    )
+def rate(user_id: int, movie_id: int, score: float, when: float = 0, version: int = 1) -> None:
+    projection.apply_rating(user_id, movie_id, version, RatingState(score=score, at=at(when)))

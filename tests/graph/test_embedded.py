@@ -23,9 +23,7 @@ FAST_FAILURE_SECONDS = 5.0
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory):
     """An engine of its own (1 s query timeout), so these tests can stop and kill it freely."""
-    server = new_embedded_server(
-        tmp_path_factory.mktemp("own-engine"), query_timeout_seconds=1.0
-    )
+    server = new_embedded_server(tmp_path_factory.mktemp("own-engine"), query_timeout_seconds=1.0)
     server.start()
     yield server
     server.stop()
@@ -36,11 +34,7 @@ def own_server(tmp_path_factory):
 def on_own_server(own_server):
     if not own_server.is_running():
         own_server.start()
-    driver.configure(
-        own_server.settings(
-            connection_timeout_seconds=1.0, max_transaction_retry_seconds=1.0
-        )
-    )
+    driver.configure(own_server.settings(connection_timeout_seconds=1.0, max_transaction_retry_seconds=1.0))
     return own_server
 
 
@@ -86,9 +80,7 @@ def test_taken_port_is_named_in_the_error(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        server = EmbeddedGraphServer(
-            tmp_path, bolt_port=port, http_port=port + 1, password="a-long-password"
-        )
+        server = EmbeddedGraphServer(tmp_path, bolt_port=port, http_port=port + 1, password="a-long-password")
         with pytest.raises(PortInUseError, match=f"port {port} is already in use"):
             server.start()
         assert not server.is_running()

@@ -47,9 +47,7 @@ def test_newer_upsert_after_delete_recreates_and_removes_tombstone(graph):
     projection.apply_user(1, 5, None)
     assert projection.apply_user(1, 6, UserState("ann", False)) is True
     assert user_props(1) == [{"username": "ann", "is_private": False, "version": 6}]
-    assert driver.read_rows("MATCH (t:Tombstone) RETURN count(t) AS n", {}) == [
-        {"n": 0}
-    ]
+    assert driver.read_rows("MATCH (t:Tombstone) RETURN count(t) AS n", {}) == [{"n": 0}]
     assert projection.apply_user(1, 5, None) is False  # the older delete is now stale
 
 
@@ -153,22 +151,9 @@ def test_bulk_upserts_load_everything_and_respect_versions(graph):
         )
         for m in range(10, 13)
     ]
-    follows = [
-        FollowRow(a, b, 1, FollowState(at(a * b)))
-        for a in range(1, 8)
-        for b in range(1, 8)
-        if a != b
-    ]
-    likes = [
-        LikeRow(u, m, 1, LikeState(at(u + m)))
-        for u in range(1, 8)
-        for m in range(10, 13)
-    ]
-    ratings = [
-        RatingRow(u, m, 1, RatingState(3.5, at(u)))
-        for u in range(1, 4)
-        for m in range(10, 13)
-    ]
+    follows = [FollowRow(a, b, 1, FollowState(at(a * b))) for a in range(1, 8) for b in range(1, 8) if a != b]
+    likes = [LikeRow(u, m, 1, LikeState(at(u + m))) for u in range(1, 8) for m in range(10, 13)]
+    ratings = [RatingRow(u, m, 1, RatingState(3.5, at(u))) for u in range(1, 4) for m in range(10, 13)]
     assert projection.users_bulk_upsert(users) == 7
     assert projection.movies_bulk_upsert(movies) == 3
     assert projection.follows_bulk_upsert(follows) == 42
@@ -177,25 +162,14 @@ def test_bulk_upserts_load_everything_and_respect_versions(graph):
     assert projection.users_bulk_upsert([UserRow(1, 1, UserState("stale", True))]) == 0
     assert projection.projected_versions("user") == {str(i): 2 for i in range(1, 8)}
     assert projection.projected_versions("movie") == {"10": 1, "11": 1, "12": 1}
-    assert projection.projected_versions("follow") == {
-        f"{r.follower_id}:{r.followee_id}": 1 for r in follows
-    }
-    assert projection.projected_versions("like") == {
-        f"{r.user_id}:{r.movie_id}": 1 for r in likes
-    }
-    assert projection.projected_versions("rating") == {
-        f"{r.user_id}:{r.movie_id}": 1 for r in ratings
-    }
+    assert projection.projected_versions("follow") == {f"{r.follower_id}:{r.followee_id}": 1 for r in follows}
+    assert projection.projected_versions("like") == {f"{r.user_id}:{r.movie_id}": 1 for r in likes}
+    assert projection.projected_versions("rating") == {f"{r.user_id}:{r.movie_id}": 1 for r in ratings}
 
 
 def test_bulk_upsert_splits_into_batches(graph, monkeypatch):
     monkeypatch.setattr(projection, "BULK_BATCH_SIZE", 3)
-    assert (
-        projection.users_bulk_upsert(
-            [UserRow(i, 1, UserState(f"u{i}", False)) for i in range(10)]
-        )
-        == 10
-    )
+    assert projection.users_bulk_upsert([UserRow(i, 1, UserState(f"u{i}", False)) for i in range(10)]) == 10
     assert len(projection.projected_versions("user")) == 10
 
 

@@ -58,13 +58,9 @@ EDGE_READ = {
 }
 
 edge_keys = st.one_of(
-    st.tuples(
-        st.just("follow"), st.sampled_from([1, 2, 3]), st.sampled_from([2, 3, 4])
-    ).filter(lambda k: k[1] != k[2]),
+    st.tuples(st.just("follow"), st.sampled_from([1, 2, 3]), st.sampled_from([2, 3, 4])).filter(lambda k: k[1] != k[2]),
     st.tuples(st.just("like"), st.sampled_from([1, 2, 3]), st.sampled_from([101, 102])),
-    st.tuples(
-        st.just("rating"), st.sampled_from([1, 2, 3]), st.sampled_from([101, 102])
-    ),
+    st.tuples(st.just("rating"), st.sampled_from([1, 2, 3]), st.sampled_from([101, 102])),
 )
 # Per key: a history of (present?, state seed) at versions 1..n.
 histories = st.dictionaries(
@@ -76,9 +72,7 @@ histories = st.dictionaries(
 
 @PROPERTY_SETTINGS
 @given(history=histories, data=st.data())
-def test_shuffled_duplicated_events_end_in_highest_version_state(
-    graph_server, history, data
-):
+def test_shuffled_duplicated_events_end_in_highest_version_state(graph_server, history, data):
     driver.configure(graph_server.settings())
     projection.clear_all()
     events = [
@@ -86,14 +80,10 @@ def test_shuffled_duplicated_events_end_in_highest_version_state(
         for key, steps in history.items()
         for version, (present, seed) in enumerate(steps, start=1)
     ]
-    duplicates = (
-        data.draw(st.lists(st.sampled_from(events), max_size=5)) if events else []
-    )
+    duplicates = data.draw(st.lists(st.sampled_from(events), max_size=5)) if events else []
     delivery = data.draw(st.permutations(events + duplicates))
     for (kind, start, end), version, present, seed in delivery:
-        EDGE_APPLY[kind](
-            start, end, version, EDGE_STATE[kind](seed) if present else None
-        )
+        EDGE_APPLY[kind](start, end, version, EDGE_STATE[kind](seed) if present else None)
 
     for kind in EDGE_APPLY:
         expected = {}
@@ -107,13 +97,8 @@ def test_shuffled_duplicated_events_end_in_highest_version_state(
                     moment.timestamp(),
                     getattr(state, "score", None),
                 )
-        assert projection.projected_versions(kind) == {
-            f"{a}:{b}": v for (a, b), (v, _, _) in expected.items()
-        }
-        actual = {
-            (r["a"], r["b"]): (r["t"], r["s"])
-            for r in driver.read_rows(EDGE_READ[kind], {})
-        }
+        assert projection.projected_versions(kind) == {f"{a}:{b}": v for (a, b), (v, _, _) in expected.items()}
+        actual = {(r["a"], r["b"]): (r["t"], r["s"]) for r in driver.read_rows(EDGE_READ[kind], {})}
         assert actual == {k: (t, s) for k, (_, t, s) in expected.items()}
 
 
@@ -135,32 +120,16 @@ class World:
     def visible(self, person: int, viewer: int | None) -> bool:
         if not self.private[person]:
             return True
-        return viewer is not None and (
-            person == viewer or (person, viewer) in self.follows
-        )
+        return viewer is not None and (person == viewer or (person, viewer) in self.follows)
 
     def load(self):
         projection.clear_all()
-        projection.users_bulk_upsert(
-            [UserRow(u, 1, UserState(f"u{u}", p)) for u, p in self.private.items()]
-        )
-        projection.movies_bulk_upsert(
-            [
-                MovieRow(m, 1, MovieState(f"m{m}", None, g))
-                for m, g in self.genres.items()
-            ]
-        )
-        projection.follows_bulk_upsert(
-            [FollowRow(a, b, 1, FollowState(at(a * 10 + b))) for a, b in self.follows]
-        )
-        projection.likes_bulk_upsert(
-            [LikeRow(u, m, 1, LikeState(at(t))) for (u, m), t in self.likes.items()]
-        )
+        projection.users_bulk_upsert([UserRow(u, 1, UserState(f"u{u}", p)) for u, p in self.private.items()])
+        projection.movies_bulk_upsert([MovieRow(m, 1, MovieState(f"m{m}", None, g)) for m, g in self.genres.items()])
+        projection.follows_bulk_upsert([FollowRow(a, b, 1, FollowState(at(a * 10 + b))) for a, b in self.follows])
+        projection.likes_bulk_upsert([LikeRow(u, m, 1, LikeState(at(t))) for (u, m), t in self.likes.items()])
         projection.ratings_bulk_upsert(
-            [
-                RatingRow(u, m, 1, RatingState(s, at(t)))
-                for (u, m), (s, t) in self.ratings.items()
-            ]
+            [RatingRow(u, m, 1, RatingState(s, at(t))) for (u, m), (s, t) in self.ratings.items()]
         )
 
 
@@ -181,10 +150,7 @@ def worlds(draw):
     )
     return World(
         private={u: draw(st.booleans()) for u in USERS},
-        genres={
-            m: tuple(draw(st.lists(st.sampled_from(GENRES), unique=True, max_size=2)))
-            for m in MOVIES
-        },
+        genres={m: tuple(draw(st.lists(st.sampled_from(GENRES), unique=True, max_size=2))) for m in MOVIES},
         follows=set(draw(st.lists(st.sampled_from(pairs), unique=True, max_size=14))),
         likes={k: times[i] for i, k in enumerate(likes)},
         ratings={k: (scores[i], times[len(likes) + i]) for i, k in enumerate(rated)},
@@ -192,25 +158,15 @@ def worlds(draw):
 
 
 def oracle_friends_liked(w: World, viewer: int, genre: str | None, since: int | None):
-    seen = {m for (u, m) in w.likes if u == viewer} | {
-        m for (u, m) in w.ratings if u == viewer
-    }
+    seen = {m for (u, m) in w.likes if u == viewer} | {m for (u, m) in w.ratings if u == viewer}
     per_movie: dict[int, dict[int, int]] = {}
     for friend in w.followees[viewer]:
         if not w.visible(friend, viewer):
             continue
         acts = [(m, t) for (u, m), t in w.likes.items() if u == friend]
-        acts += [
-            (m, t)
-            for (u, m), (s, t) in w.ratings.items()
-            if u == friend and s >= queries.ENDORSING_MIN_SCORE
-        ]
+        acts += [(m, t) for (u, m), (s, t) in w.ratings.items() if u == friend and s >= queries.ENDORSING_MIN_SCORE]
         for m, t in acts:
-            if (
-                m in seen
-                or (since is not None and t < since)
-                or (genre is not None and genre not in w.genres[m])
-            ):
+            if m in seen or (since is not None and t < since) or (genre is not None and genre not in w.genres[m]):
                 continue
             per_movie.setdefault(m, {})
             per_movie[m][friend] = max(t, per_movie[m].get(friend, t))
@@ -273,12 +229,10 @@ def test_friends_liked_matches_oracle(graph_server, world, genre, since):
     driver.configure(graph_server.settings())
     world.load()
     for viewer in USERS:
-        got = queries.friends_liked(
-            viewer, genre=genre, since=None if since is None else at(since), limit=100
+        got = queries.friends_liked(viewer, genre=genre, since=None if since is None else at(since), limit=100)
+        assert [(r.movie_id, r.friend_count, r.last_at, r.friend_ids) for r in got] == oracle_friends_liked(
+            world, viewer, genre, since
         )
-        assert [
-            (r.movie_id, r.friend_count, r.last_at, r.friend_ids) for r in got
-        ] == oracle_friends_liked(world, viewer, genre, since)
 
 
 @PROPERTY_SETTINGS
@@ -288,9 +242,7 @@ def test_follow_suggestions_matches_oracle(graph_server, world):
     world.load()
     for viewer in USERS:
         got = queries.follow_suggestions(viewer, limit=100)
-        assert [
-            (s.user_id, s.mutual_follows, s.shared_likes) for s in got
-        ] == oracle_follow_suggestions(world, viewer)
+        assert [(s.user_id, s.mutual_follows, s.shared_likes) for s in got] == oracle_follow_suggestions(world, viewer)
 
 
 @PROPERTY_SETTINGS
@@ -301,9 +253,7 @@ def test_also_liked_matches_oracle(graph_server, world, viewer):
     for movie in MOVIES:
         got = queries.also_liked(movie, viewer_id=viewer, limit=100)
         expected = oracle_also_liked(world, movie, viewer)
-        assert [(r.movie_id, r.co_likes) for r in got] == [
-            (m, c) for m, c, _ in expected
-        ]
+        assert [(r.movie_id, r.co_likes) for r in got] == [(m, c) for m, c, _ in expected]
         assert [r.score for r in got] == pytest.approx([s for _, _, s in expected])
 
 

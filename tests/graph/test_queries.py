@@ -78,9 +78,7 @@ def test_friends_liked_filters_by_since(social):
 
 
 def test_friends_liked_pages_with_limit_and_offset(social):
-    assert [r.movie_id for r in queries.friends_liked(VIEWER, limit=1, offset=1)] == [
-        12
-    ]
+    assert [r.movie_id for r in queries.friends_liked(VIEWER, limit=1, offset=1)] == [12]
 
 
 def test_friends_liked_shows_at_most_three_friends_most_recent_first(graph):
@@ -141,9 +139,7 @@ def test_movie_friends_lists_visible_followees_with_their_activity(social):
         MovieFriend(6, False, 3.0),
     ]
     assert queries.movie_friends(VIEWER, 12) == [MovieFriend(3, False, 4.5)]
-    assert (
-        queries.movie_friends(VIEWER, 13) == []
-    )  # only the one-way private friend liked it
+    assert queries.movie_friends(VIEWER, 13) == []  # only the one-way private friend liked it
 
 
 def test_movie_friends_shows_like_and_score_together(social):
@@ -193,9 +189,7 @@ def suggestions(graph):
 def test_follow_suggestions_ranks_mutual_then_shared_likes(suggestions):
     assert queries.follow_suggestions(1) == [
         FollowSuggestion(5, 2, 0),  # followed by 2 and 3
-        FollowSuggestion(
-            7, 1, 0
-        ),  # followed by 6; private, but mutual follows still count
+        FollowSuggestion(7, 1, 0),  # followed by 6; private, but mutual follows still count
         FollowSuggestion(8, 0, 1),  # public, liked 14 like the viewer
         FollowSuggestion(10, 0, 1),  # private but follows the viewer back
         # 9: private and not following back -> its like is invisible -> not suggested
@@ -250,9 +244,7 @@ def test_also_liked_counts_private_likers_visible_to_the_viewer(co_likes, viewer
 
 
 def test_also_liked_ignores_private_likers_not_following_viewer(co_likes):
-    assert queries.also_liked(101, viewer_id=24) == queries.also_liked(
-        101, viewer_id=None
-    )
+    assert queries.also_liked(101, viewer_id=24) == queries.also_liked(101, viewer_id=None)
 
 
 def test_also_liked_of_unknown_movie_is_empty(co_likes):
@@ -278,9 +270,7 @@ def chain(graph):
         (1, 99, 4, None),
     ],
 )
-def test_connection_finds_a_shortest_directed_path(
-    chain, viewer, target, max_hops, expected
-):
+def test_connection_finds_a_shortest_directed_path(chain, viewer, target, max_hops, expected):
     assert queries.connection(viewer, target, max_hops=max_hops) == expected
 
 

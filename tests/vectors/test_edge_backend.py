@@ -38,9 +38,7 @@ def test_points_survive_close_and_reopen(shard_settings):
     vectors = unit_vectors(5, CONTRACT_DIMENSION, seed=5)
     store = EdgeVectorStore(shard_settings)
     store.ensure_collection(CONTRACT_DIMENSION)
-    store.upsert(
-        [movie_point(i + 1, vectors[i], genres=("Heist",), version=i) for i in range(5)]
-    )
+    store.upsert([movie_point(i + 1, vectors[i], genres=("Heist",), version=i) for i in range(5)])
     store.close()
 
     reopened = EdgeVectorStore(shard_settings)
@@ -48,9 +46,7 @@ def test_points_survive_close_and_reopen(shard_settings):
         reopened.ensure_collection(CONTRACT_DIMENSION)
         assert reopened.count() == 5
         assert reopened.stored_versions([1, 5]) == {1: 0, 5: 4}
-        hits = reopened.search(
-            vectors[2], limit=5, search_filter=SearchFilter(genre="Heist")
-        )
+        hits = reopened.search(vectors[2], limit=5, search_filter=SearchFilter(genre="Heist"))
         assert hits[0].movie_id == 3 and len(hits) == 5
     finally:
         reopened.close()
@@ -144,9 +140,7 @@ def test_optimize_builds_hnsw_index_over_all_points(shard_settings):
     try:
         store.ensure_collection(dimension)
         for start in range(0, count, 1_000):
-            store.upsert(
-                [movie_point(i + 1, vectors[i]) for i in range(start, start + 1_000)]
-            )
+            store.upsert([movie_point(i + 1, vectors[i]) for i in range(start, start + 1_000)])
         assert store.indexed_vectors_count() == 0
         store.optimize()
         assert store.indexed_vectors_count() == count

@@ -52,6 +52,4 @@ def test_batch_size_does_not_change_vectors(embedder):
 def test_explicit_local_model_path_loads_offline(embedder):
     same_model = Embedder(VectorSettings(embedding_model=embedder.model_name))
     assert same_model.dimension == 384
-    assert np.allclose(
-        same_model.encode(["heist"]), embedder.encode(["heist"]), atol=1e-5
-    )
+    assert np.allclose(same_model.encode(["heist"]), embedder.encode(["heist"]), atol=1e-5)

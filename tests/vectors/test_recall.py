@@ -40,42 +40,29 @@ def corpus() -> tuple[np.ndarray, np.ndarray]:
 def loaded_store(request, corpus, tmp_path_factory):
     """Each backend with default settings, loaded once per module and optimized."""
     vectors, _ = corpus
-    store = open_store(
-        backend_settings(
-            request.param, str(tmp_path_factory.mktemp("recall") / "shard")
-        )
-    )
+    store = open_store(backend_settings(request.param, str(tmp_path_factory.mktemp("recall") / "shard")))
     store.ensure_collection(DIMENSION)
     for start in range(0, POINT_COUNT, UPSERT_BATCH):
         stop = min(POINT_COUNT, start + UPSERT_BATCH)
         # No genre or year: a payload value shared by every point would make Edge
         # build an extra HNSW graph for it, doubling the build time of this module.
-        store.upsert(
-            [
-                movie_point(i + 1, vectors[i], genres=(), year=None)
-                for i in range(start, stop)
-            ]
-        )
+        store.upsert([movie_point(i + 1, vectors[i], genres=(), year=None) for i in range(start, stop)])
     store.optimize()
     yield request.param, store
     store.close()
 
 
-def test_search_recall_at_10_on_iid_random_vectors_matches_exact_search(
-    loaded_store, corpus
-):
+def test_search_recall_at_10_on_iid_random_vectors_matches_exact_search(loaded_store, corpus):
     # qdrant-client's local mode (the "server" case here) searches exactly, so it
     # passes trivially; the case that measures HNSW is "edge".
     backend, store = loaded_store
     vectors, queries = corpus
     if backend == "edge":
-        assert store.indexed_vectors_count() == POINT_COUNT, (
-            "searches must go through HNSW"
-        )
+        assert store.indexed_vectors_count() == POINT_COUNT, "searches must go through HNSW"
     exact_top = np.argsort(-(queries @ vectors.T), axis=1)[:, :RECALL_AT] + 1
     found = 0
     started = time.perf_counter()
-    for query, expected_ids in zip(queries, exact_top):
+    for query, expected_ids in zip(queries, exact_top, strict=False):
         hits = store.search(query, limit=RECALL_AT)
         found += len({hit.movie_id for hit in hits} & set(expected_ids.tolist()))
     elapsed = time.perf_counter() - started

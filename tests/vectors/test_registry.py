@@ -111,9 +111,7 @@ def test_configure_keeps_embedder_when_only_the_store_changes(counted_embedder):
     ],
     ids=lambda changed: next(iter(changed)),
 )
-def test_configure_reloads_embedder_when_embedding_settings_change(
-    counted_embedder, changed
-):
+def test_configure_reloads_embedder_when_embedding_settings_change(counted_embedder, changed):
     vectors.configure(VectorSettings(url=":memory:"))
     first = vectors.get_embedder()
     changed_settings = VectorSettings(url=":memory:", **changed)

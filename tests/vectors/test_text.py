@@ -4,9 +4,7 @@ from vectors.text import content_hash, movie_embedding_text
 
 
 def test_text_has_title_year_sorted_genres_and_overview():
-    text = movie_embedding_text(
-        "Heat", 1995, ["Thriller", "Crime"], "A detective hunts a thief."
-    )
+    text = movie_embedding_text("Heat", 1995, ["Thriller", "Crime"], "A detective hunts a thief.")
     assert text == "Heat (1995). Genres: Crime, Thriller. A detective hunts a thief."
 
 
@@ -29,7 +27,4 @@ def test_overview_change_changes_hash():
 def test_hash_is_sha256_hex():
     digest = content_hash("Heat (1995).")
     assert len(digest) == 64 and int(digest, 16) >= 0
-    assert (
-        content_hash("")
-        == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-    )
+    assert content_hash("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

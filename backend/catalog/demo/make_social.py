@@ -241,9 +241,7 @@ def _weight(movie: dict, favs: list[str], dislikes: list[str]) -> float:
     return base
 
 
-def _weighted_sample(
-    rng: random.Random, items: list, weights: list[float], k: int
-) -> list:
+def _weighted_sample(rng: random.Random, items: list, weights: list[float], k: int) -> list:
     items, weights, out = list(items), list(weights), []
     for _ in range(min(k, len(items))):
         i = rng.choices(range(len(items)), weights=weights)[0]
@@ -278,9 +276,7 @@ def build_social(movies: list[dict]) -> dict:
         for m in sorted(liked, key=lambda m: m["key"]):
             likes.append([username, m["key"]])
         rest = [m for m in movies if m["key"] not in liked_keys]
-        extra = _weighted_sample(
-            rng, rest, [_weight(m, favs, dislikes) for m in rest], rng.randint(5, 9)
-        )
+        extra = _weighted_sample(rng, rest, [_weight(m, favs, dislikes) for m in rest], rng.randint(5, 9))
         for m in sorted(liked + extra, key=lambda m: m["key"]):
             genres = set(m["genres"])
             if not favs:  # the critic: scores follow popularity, with opinions
@@ -316,9 +312,7 @@ def build_social(movies: list[dict]) -> dict:
     followed = {v for _, v in pairs}
     for v in names:  # nobody is left without a follower
         if v not in followed:
-            kin = [
-                u for u in names if u != v and set(taste[u][0]) & set(taste[v][0])
-            ] or POPULAR
+            kin = [u for u in names if u != v and set(taste[u][0]) & set(taste[v][0])] or POPULAR
             pairs.add((rng.choice(sorted(kin)), v))
     follows = [list(p) for p in sorted(pairs)]
     return {"users": users, "follows": follows, "likes": likes, "ratings": ratings}
@@ -327,17 +321,14 @@ def build_social(movies: list[dict]) -> dict:
 def dumps(value, indent: int = 0, width: int = 110) -> str:
     """JSON with short containers kept on one line (cast entries, genre lists, pairs)."""
     flat = json.dumps(value, ensure_ascii=False)
-    if not isinstance(value, (dict, list)) or (
-        indent > 0 and len(flat) + indent <= width
-    ):
+    if not isinstance(value, (dict, list)) or (indent > 0 and len(flat) + indent <= width):
         return flat
     pad, inner = " " * indent, " " * (indent + 2)
     if isinstance(value, dict):
         if not value:
             return "{}"
         body = ",\n".join(
-            f"{inner}{json.dumps(k, ensure_ascii=False)}: {dumps(v, indent + 2, width)}"
-            for k, v in value.items()
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {dumps(v, indent + 2, width)}" for k, v in value.items()
         )
         return "{\n" + body + "\n" + pad + "}"
     if not value:
@@ -349,10 +340,7 @@ def dumps(value, indent: int = 0, width: int = 110) -> str:
 def main() -> None:
     catalog = json.loads(CATALOG.read_text(encoding="utf-8"))
     catalog.update(build_social(catalog["movies"]))
-    ordered = {
-        k: catalog[k]
-        for k in ("genres", "people", "movies", "users", "follows", "likes", "ratings")
-    }
+    ordered = {k: catalog[k] for k in ("genres", "people", "movies", "users", "follows", "likes", "ratings")}
     CATALOG.write_text(dumps(ordered) + "\n", encoding="utf-8")
     print({k: len(v) for k, v in ordered.items()})
 

@@ -7,108 +7,136 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Genre',
+            name="Genre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Movie',
+            name="Movie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('original_title', models.CharField(blank=True, max_length=300)),
-                ('release_date', models.DateField(blank=True, null=True)),
-                ('year', models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
-                ('runtime', models.PositiveSmallIntegerField(blank=True, help_text='Minutes', null=True)),
-                ('overview', models.TextField(blank=True)),
-                ('original_language', models.CharField(blank=True, max_length=8)),
-                ('poster_url', models.URLField(blank=True, max_length=500)),
-                ('imdb_id', models.CharField(blank=True, max_length=16, null=True, unique=True)),
-                ('tmdb_id', models.PositiveIntegerField(blank=True, null=True, unique=True)),
-                ('movielens_id', models.PositiveIntegerField(blank=True, null=True, unique=True)),
-                ('popularity', models.FloatField(default=0.0)),
-                ('rating_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('rating_mean', models.FloatField(default=0.0, editable=False)),
-                ('rank_score', models.FloatField(default=0.0, editable=False)),
-                ('rank_position', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('search_document', models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('title', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('overview', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField())),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('genres', models.ManyToManyField(blank=True, related_name='movies', to='catalog.genre')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=300)),
+                ("original_title", models.CharField(blank=True, max_length=300)),
+                ("release_date", models.DateField(blank=True, null=True)),
+                ("year", models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
+                ("runtime", models.PositiveSmallIntegerField(blank=True, help_text="Minutes", null=True)),
+                ("overview", models.TextField(blank=True)),
+                ("original_language", models.CharField(blank=True, max_length=8)),
+                ("poster_url", models.URLField(blank=True, max_length=500)),
+                ("imdb_id", models.CharField(blank=True, max_length=16, null=True, unique=True)),
+                ("tmdb_id", models.PositiveIntegerField(blank=True, null=True, unique=True)),
+                ("movielens_id", models.PositiveIntegerField(blank=True, null=True, unique=True)),
+                ("popularity", models.FloatField(default=0.0)),
+                ("rating_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("rating_mean", models.FloatField(default=0.0, editable=False)),
+                ("rank_score", models.FloatField(default=0.0, editable=False)),
+                ("rank_position", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "search_document",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.SearchVector("title", config="english", weight="A"),
+                            "||",
+                            django.contrib.postgres.search.SearchVector("overview", config="english", weight="B"),
+                            django.contrib.postgres.search.SearchConfig("english"),
+                        ),
+                        output_field=django.contrib.postgres.search.SearchVectorField(),
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("genres", models.ManyToManyField(blank=True, related_name="movies", to="catalog.genre")),
             ],
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(db_index=True, max_length=200)),
             ],
         ),
         migrations.CreateModel(
-            name='PendingRankUpdate',
+            name="PendingRankUpdate",
             fields=[
-                ('movie', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, serialize=False, to='catalog.movie')),
-                ('queued_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "movie",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        serialize=False,
+                        to="catalog.movie",
+                    ),
+                ),
+                ("queued_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Credit',
+            name="Credit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cast', 'Cast'), ('crew', 'Crew')], max_length=4)),
-                ('character', models.CharField(blank=True, max_length=200)),
-                ('order', models.PositiveSmallIntegerField(default=0, help_text='Billing order for cast')),
-                ('job', models.CharField(blank=True, help_text='Crew job, such as Director', max_length=60)),
-                ('movie', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credits', to='catalog.movie')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credits', to='catalog.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("cast", "Cast"), ("crew", "Crew")], max_length=4)),
+                ("character", models.CharField(blank=True, max_length=200)),
+                ("order", models.PositiveSmallIntegerField(default=0, help_text="Billing order for cast")),
+                ("job", models.CharField(blank=True, help_text="Crew job, such as Director", max_length=60)),
+                (
+                    "movie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="credits", to="catalog.movie"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="credits", to="catalog.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'order', 'id'],
+                "ordering": ["kind", "order", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='movie',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_document'], name='movie_search_gin'),
+            model_name="movie",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["search_document"], name="movie_search_gin"),
         ),
         migrations.AddIndex(
-            model_name='movie',
-            index=models.Index(fields=['year', 'id'], name='movie_year'),
+            model_name="movie",
+            index=models.Index(fields=["year", "id"], name="movie_year"),
         ),
         migrations.AddIndex(
-            model_name='movie',
-            index=models.Index(fields=['release_date', 'id'], name='movie_release_date'),
+            model_name="movie",
+            index=models.Index(fields=["release_date", "id"], name="movie_release_date"),
         ),
         migrations.AddIndex(
-            model_name='movie',
-            index=models.Index(fields=['title', 'id'], name='movie_title'),
+            model_name="movie",
+            index=models.Index(fields=["title", "id"], name="movie_title"),
         ),
         migrations.AddIndex(
-            model_name='movie',
-            index=models.Index(fields=['original_language'], name='movie_language'),
+            model_name="movie",
+            index=models.Index(fields=["original_language"], name="movie_language"),
         ),
         migrations.AddIndex(
-            model_name='movie',
-            index=models.Index(fields=['-popularity', 'id'], name='movie_popularity'),
+            model_name="movie",
+            index=models.Index(fields=["-popularity", "id"], name="movie_popularity"),
         ),
         migrations.AddIndex(
-            model_name='movie',
-            index=models.Index(fields=['rank_position', 'id'], name='movie_rank'),
+            model_name="movie",
+            index=models.Index(fields=["rank_position", "id"], name="movie_rank"),
         ),
         migrations.AddIndex(
-            model_name='credit',
-            index=models.Index(fields=['movie', 'kind', 'order'], name='credit_billing'),
+            model_name="credit",
+            index=models.Index(fields=["movie", "kind", "order"], name="credit_billing"),
         ),
     ]

@@ -9,54 +9,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('followee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follower_set', to=settings.AUTH_USER_MODEL)),
-                ('follower', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='following_set', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "followee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follower_set",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "follower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="following_set",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['followee', '-created_at'], name='follow_followee_recent')],
-                'constraints': [models.UniqueConstraint(fields=('follower', 'followee'), name='follow_once'), models.CheckConstraint(condition=models.Q(('follower', models.F('followee')), _negated=True), name='follow_not_self')],
+                "indexes": [models.Index(fields=["followee", "-created_at"], name="follow_followee_recent")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("follower", "followee"), name="follow_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(("follower", models.F("followee")), _negated=True), name="follow_not_self"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Like',
+            name="Like",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('movie', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='likes', to='catalog.movie')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='likes', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "movie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="likes", to="catalog.movie"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="likes", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['movie', 'created_at'], name='like_movie_recent'), models.Index(fields=['user', '-created_at'], name='like_user_recent')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'movie'), name='like_once_per_movie')],
+                "indexes": [
+                    models.Index(fields=["movie", "created_at"], name="like_movie_recent"),
+                    models.Index(fields=["user", "-created_at"], name="like_user_recent"),
+                ],
+                "constraints": [models.UniqueConstraint(fields=("user", "movie"), name="like_once_per_movie")],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(decimal_places=1, max_digits=2, validators=[django.core.validators.MinValueValidator(Decimal('0.5')), django.core.validators.MaxValueValidator(Decimal('5.0'))])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('movie', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='catalog.movie')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "score",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=2,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.5")),
+                            django.core.validators.MaxValueValidator(Decimal("5.0")),
+                        ],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "movie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="catalog.movie"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['movie', 'updated_at'], name='rating_movie_recent'), models.Index(fields=['user', '-updated_at'], name='rating_user_recent')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'movie'), name='rating_once_per_movie'), models.CheckConstraint(condition=models.Q(('score__gte', Decimal('0.5')), ('score__lte', Decimal('5.0')), ('score', django.db.models.expressions.CombinedExpression(models.Func(django.db.models.expressions.CombinedExpression(models.F('score'), '*', models.Value(2)), function='ROUND'), '/', models.Value(2)))), name='rating_half_steps')],
+                "indexes": [
+                    models.Index(fields=["movie", "updated_at"], name="rating_movie_recent"),
+                    models.Index(fields=["user", "-updated_at"], name="rating_user_recent"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "movie"), name="rating_once_per_movie"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("score__gte", Decimal("0.5")),
+                            ("score__lte", Decimal("5.0")),
+                            (
+                                "score",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.Func(
+                                        django.db.models.expressions.CombinedExpression(
+                                            models.F("score"), "*", models.Value(2)
+                                        ),
+                                        function="ROUND",
+                                    ),
+                                    "/",
+                                    models.Value(2),
+                                ),
+                            ),
+                        ),
+                        name="rating_half_steps",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,57 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AggregateVersion',
+            name="AggregateVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=16)),
-                ('key', models.CharField(max_length=64)),
-                ('version', models.BigIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=16)),
+                ("key", models.CharField(max_length=64)),
+                ("version", models.BigIntegerField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'key'), name='aggregate_version_key')],
+                "constraints": [models.UniqueConstraint(fields=("kind", "key"), name="aggregate_version_key")],
             },
         ),
         migrations.CreateModel(
-            name='OutboxEvent',
+            name="OutboxEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=16)),
-                ('key', models.CharField(max_length=64)),
-                ('version', models.BigIntegerField()),
-                ('event_type', models.CharField(max_length=40)),
-                ('payload', models.JSONField(null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=16)),
+                ("key", models.CharField(max_length=64)),
+                ("version", models.BigIntegerField()),
+                ("event_type", models.CharField(max_length=40)),
+                ("payload", models.JSONField(null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'key', 'version'), name='outbox_event_version')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "key", "version"), name="outbox_event_version")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(choices=[('graph', 'Graph'), ('vectors', 'Vectors')], max_length=8)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=8)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('next_attempt_at', models.DateTimeField()),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('swept_at', models.DateTimeField(blank=True, null=True)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='sync.outboxevent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("target", models.CharField(choices=[("graph", "Graph"), ("vectors", "Vectors")], max_length=8)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("next_attempt_at", models.DateTimeField()),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                ("swept_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="sync.outboxevent"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
-                'indexes': [models.Index(fields=['target', 'status', 'next_attempt_at'], name='delivery_due'), models.Index(fields=['target', 'applied_at'], name='delivery_applied')],
-                'constraints': [models.UniqueConstraint(fields=('event', 'target'), name='delivery_once_per_target')],
+                "verbose_name_plural": "deliveries",
+                "indexes": [
+                    models.Index(fields=["target", "status", "next_attempt_at"], name="delivery_due"),
+                    models.Index(fields=["target", "applied_at"], name="delivery_applied"),
+                ],
+                "constraints": [models.UniqueConstraint(fields=("event", "target"), name="delivery_once_per_target")],
             },
         ),
     ]

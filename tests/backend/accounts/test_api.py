@@ -29,11 +29,17 @@ def test_register_creates_user_and_profile_and_answers_201(api_client, outbox_co
 def test_register_with_a_taken_username_answers_409_and_writes_nothing(api_client, user, outbox_counts):
     before = outbox_counts()
 
-    response = api_client.post(REGISTER, {"username": user.username, "password": PASSWORD, "email": "other@example.test"})
+    response = api_client.post(
+        REGISTER, {"username": user.username, "password": PASSWORD, "email": "other@example.test"}
+    )
 
     assert response.status_code == 409
     assert response.json() == {
-        "error": {"code": "conflict", "message": "That username is taken.", "fields": {"username": ["That username is taken."]}}
+        "error": {
+            "code": "conflict",
+            "message": "That username is taken.",
+            "fields": {"username": ["That username is taken."]},
+        }
     }
     assert User.objects.filter(username=user.username).count() == 1
     assert outbox_counts() == before
@@ -51,7 +57,9 @@ def test_register_with_a_taken_username_answers_409_and_writes_nothing(api_clien
     ids=["too-short", "common", "numeric", "similar-to-email"],
 )
 def test_register_applies_django_password_validators(api_client, outbox_counts, password, message):
-    response = api_client.post(REGISTER, {"username": "grace", "password": password, "email": "grace-hopper-example@x.test"})
+    response = api_client.post(
+        REGISTER, {"username": "grace", "password": password, "email": "grace-hopper-example@x.test"}
+    )
 
     assert response.status_code == 400
     body = response.json()
@@ -197,7 +205,11 @@ def test_patch_me_ignores_read_only_username_and_email(client_of, user):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "payload, field",
-    [({"display_name": "x" * 81}, "display_name"), ({"bio": "x" * 501}, "bio"), ({"is_private": "maybe"}, "is_private")],
+    [
+        ({"display_name": "x" * 81}, "display_name"),
+        ({"bio": "x" * 501}, "bio"),
+        ({"is_private": "maybe"}, "is_private"),
+    ],
     ids=["long-display-name", "long-bio", "not-a-boolean"],
 )
 def test_patch_me_with_invalid_fields_answers_400_and_changes_nothing(client_of, user, outbox_counts, payload, field):

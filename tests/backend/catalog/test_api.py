@@ -74,7 +74,10 @@ def test_detail_has_genres_main_cast_and_director(api_client):
     actors = [PersonFactory(name=f"Actor {n}") for n in range(7)]
     director, writer = PersonFactory(name="The Director"), PersonFactory(name="The Writer")
     credits = [CreditInput(person.id, Credit.CAST, character=f"Role {n}", order=n) for n, person in enumerate(actors)]
-    credits += [CreditInput(director.id, Credit.CREW, job="Director"), CreditInput(writer.id, Credit.CREW, job="Writer")]
+    credits += [
+        CreditInput(director.id, Credit.CREW, job="Director"),
+        CreditInput(writer.id, Credit.CREW, job="Writer"),
+    ]
     movie = MovieFactory(title="Cast Test", genres=("Drama",), credits=credits)
 
     response = api_client.get(_detail(movie.id))
@@ -183,7 +186,11 @@ def test_staff_deletes_a_movie_and_its_ratings_and_likes(client_of, staff, user,
     assert response.status_code == 204
     assert not Movie.objects.filter(id=movie.id).exists()
     pair = f"{user.id}:{movie.id}"
-    assert latest_events(3) == [("like", pair, "like.deleted"), ("rating", pair, "rating.deleted"), ("movie", str(movie.id), "movie.deleted")]
+    assert latest_events(3) == [
+        ("like", pair, "like.deleted"),
+        ("rating", pair, "rating.deleted"),
+        ("movie", str(movie.id), "movie.deleted"),
+    ]
     assert outbox_counts().events == before.events + 3
     assert client_of(staff).delete(_detail(movie.id)).status_code == 404
 
@@ -204,7 +211,10 @@ def test_deleting_an_unrated_movie_records_exactly_one_event(client_of, staff, o
     "payload, fields",
     [
         ({"title": "X", "genres": ["Nope"]}, {"genres": ["Unknown genre: Nope"]}),
-        ({"title": "X", "credits": [{"person_id": 999999, "kind": "cast"}]}, {"credits": ["Unknown person id: 999999"]}),
+        (
+            {"title": "X", "credits": [{"person_id": 999999, "kind": "cast"}]},
+            {"credits": ["Unknown person id: 999999"]},
+        ),
         ({"overview": "no title"}, {"title": ["This field is required."]}),
         ({"title": "X", "release_date": "2020-13-01"}, None),
         ({"title": "X", "popularity": -1}, {"popularity": ["Must be zero or more."]}),
@@ -214,7 +224,18 @@ def test_deleting_an_unrated_movie_records_exactly_one_event(client_of, staff, o
         ({"title": "X", "popularity": "Infinity"}, None),
         ({"title": "X", "genres": "Drama"}, None),
     ],
-    ids=["unknown-genre", "unknown-person", "missing-title", "bad-date", "negative-popularity", "bad-credit-kind", "runtime-overflow", "nan-popularity", "infinite-popularity", "genres-not-a-list"],
+    ids=[
+        "unknown-genre",
+        "unknown-person",
+        "missing-title",
+        "bad-date",
+        "negative-popularity",
+        "bad-credit-kind",
+        "runtime-overflow",
+        "nan-popularity",
+        "infinite-popularity",
+        "genres-not-a-list",
+    ],
 )
 def test_invalid_staff_create_is_400_and_writes_nothing(client_of, staff, outbox_counts, payload, fields):
     GenreFactory(name="Drama")
@@ -279,7 +300,9 @@ def _movies_with_genres(count: int) -> list[Movie]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [5, 50])
-@pytest.mark.parametrize("query", [{}, {"q": "story"}, {"genre": "Drama", "ordering": "-popularity"}], ids=["plain", "search", "filtered"])
+@pytest.mark.parametrize(
+    "query", [{}, {"q": "story"}, {"genre": "Drama", "ordering": "-popularity"}], ids=["plain", "search", "filtered"]
+)
 def test_movie_list_runs_three_queries_whatever_the_page_size(api_client, django_assert_num_queries, size, query):
     _movies_with_genres(size)
 
@@ -294,11 +317,13 @@ def test_movie_list_runs_three_queries_whatever_the_page_size(api_client, django
 @pytest.mark.django_db
 @pytest.mark.parametrize("cast_size", [5, 50])
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
-def test_movie_detail_runs_a_fixed_number_of_queries(api_client, client_of, user, django_assert_num_queries, cast_size, signed_in):
+def test_movie_detail_runs_a_fixed_number_of_queries(
+    api_client, client_of, user, django_assert_num_queries, cast_size, signed_in
+):
     GenreFactory(name="Drama")
     people = PersonFactory.create_batch(cast_size)
     credits = [CreditInput(p.id, Credit.CAST, order=n) for n, p in enumerate(people)]
-    credits += [CreditInput(p.id, Credit.CREW, job="Director") for p in people[:cast_size // 5]]
+    credits += [CreditInput(p.id, Credit.CREW, job="Director") for p in people[: cast_size // 5]]
     movie = MovieFactory(genres=("Drama",), credits=credits)
     client = client_of(user) if signed_in else api_client
 

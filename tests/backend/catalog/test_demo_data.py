@@ -131,9 +131,7 @@ def test_movie_scalar_fields(movies):
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", m["release_date"]), key
         assert 1950 <= date.year <= 2025, key
         assert isinstance(m["runtime"], int) and 75 <= m["runtime"] <= 190, key
-        assert isinstance(m["popularity"], float) and 0.5 <= m["popularity"] <= 100.0, (
-            key
-        )
+        assert isinstance(m["popularity"], float) and 0.5 <= m["popularity"] <= 100.0, key
         assert m["poster_url"] is None, key
 
 
@@ -201,12 +199,7 @@ def test_people_are_all_credited_and_some_recur(catalog, movies):
     credited = set(cast_counts) | {c["person"] for m in movies for c in m["crew"]}
     assert credited == {p["key"] for p in catalog["people"]}
     assert sum(n >= 3 for n in cast_counts.values()) >= 20
-    directed = Counter(
-        (c["person"], m["genres"][0])
-        for m in movies
-        for c in m["crew"]
-        if c["job"] == "Director"
-    )
+    directed = Counter((c["person"], m["genres"][0]) for m in movies for c in m["crew"] if c["job"] == "Director")
     assert sum(n >= 3 for n in directed.values()) >= 8
 
 
@@ -217,8 +210,7 @@ def test_a_heist_is_about_robbing_a_casino_vault(movies):
     hits = [
         m
         for m in movies
-        if "Heist" in m["genres"]
-        and all(w in m["overview"].lower() for w in ("casino", "vault", "rob", "crew"))
+        if "Heist" in m["genres"] and all(w in m["overview"].lower() for w in ("casino", "vault", "rob", "crew"))
     ]
     assert hits
 
@@ -228,9 +220,7 @@ def test_heists_talk_about_robbing_and_nothing_else_does(movies):
         words = ROBBERY_WORDS.findall(m["overview"])
         if "Heist" in m["genres"]:
             assert words, m["key"]
-            assert re.search(
-                r"\b(crew|thie\w+|plan\w*)\b", m["overview"], re.IGNORECASE
-            ), m["key"]
+            assert re.search(r"\b(crew|thie\w+|plan\w*)\b", m["overview"], re.IGNORECASE), m["key"]
         else:
             assert not words, (m["key"], words)
             assert "casino" not in m["overview"].lower(), m["key"]
@@ -279,9 +269,7 @@ def test_likes(catalog, usernames, movie_keys):
 def test_ratings(catalog, usernames, movie_keys):
     ratings = catalog["ratings"]
     assert 300 <= len(ratings) <= 500
-    assert len({(u, m) for u, m, _ in ratings}) == len(ratings), (
-        "more than one rating per (user, movie)"
-    )
+    assert len({(u, m) for u, m, _ in ratings}) == len(ratings), "more than one rating per (user, movie)"
     for user, movie, score in ratings:
         assert user in usernames and movie in movie_keys
         assert isinstance(score, float)
@@ -294,10 +282,7 @@ def test_likes_follow_tastes(catalog, movies):
     per_user: dict[str, Counter] = {}
     for user, movie in catalog["likes"]:
         per_user.setdefault(user, Counter())[by_key[movie]["genres"][0]] += 1
-    focused = sum(
-        sum(n for _, n in c.most_common(2)) / sum(c.values()) >= 0.5
-        for c in per_user.values()
-    )
+    focused = sum(sum(n for _, n in c.most_common(2)) / sum(c.values()) >= 0.5 for c in per_user.values())
     assert focused >= 0.8 * len(per_user)
     score = {(u, m): s for u, m, s in catalog["ratings"]}
     liked_scores = [score[(u, m)] for u, m in catalog["likes"] if (u, m) in score]
@@ -305,9 +290,7 @@ def test_likes_follow_tastes(catalog, movies):
 
 
 def _load_make_social():
-    spec = importlib.util.spec_from_file_location(
-        "demo_make_social", DEMO_DIR / "make_social.py"
-    )
+    spec = importlib.util.spec_from_file_location("demo_make_social", DEMO_DIR / "make_social.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -333,8 +316,7 @@ def embedded(movies, embedder):
     texts = {
         "overview": [m["overview"] for m in movies],
         "full": [
-            movie_embedding_text(m["title"], int(m["release_date"][:4]), m["genres"], m["overview"])
-            for m in movies
+            movie_embedding_text(m["title"], int(m["release_date"][:4]), m["genres"], m["overview"]) for m in movies
         ],
     }
     return embedder, {k: embedder.encode(v) for k, v in texts.items()}

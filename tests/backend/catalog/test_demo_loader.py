@@ -24,7 +24,9 @@ def test_load_demo_fills_an_empty_database_and_search_finds_the_heists(api_clien
     assert counts == {**expected, "users": len(data["users"]) + 1}
     assert (Movie.objects.count(), Person.objects.count()) == (expected["movies"], expected["people"])
     assert (Follow.objects.count(), Like.objects.count(), Rating.objects.count()) == (
-        expected["follows"], expected["likes"], expected["ratings"],
+        expected["follows"],
+        expected["likes"],
+        expected["ratings"],
     )
     assert get_user_model().objects.get(username=DEMO_STAFF_USERNAME).is_staff
     assert not is_empty()

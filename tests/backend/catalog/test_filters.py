@@ -24,15 +24,31 @@ def shelf(db):
     star, director = PersonFactory(name="Star"), PersonFactory(name="Boss")
     return {
         "Noir": MovieFactory(
-            title="Noir", genres=("Crime",), release_date=date(1950, 1, 1), original_language="en", popularity=5,
+            title="Noir",
+            genres=("Crime",),
+            release_date=date(1950, 1, 1),
+            original_language="en",
+            popularity=5,
             credits=(CreditInput(star.id, Credit.CAST),),
         ),
-        "Amelie": MovieFactory(title="Amelie", genres=("Comedy", "Romance"), release_date=date(2001, 4, 25), original_language="fr", popularity=9),
+        "Amelie": MovieFactory(
+            title="Amelie",
+            genres=("Comedy", "Romance"),
+            release_date=date(2001, 4, 25),
+            original_language="fr",
+            popularity=9,
+        ),
         "Heat": MovieFactory(
-            title="Heat", genres=("Crime", "Drama"), release_date=date(1995, 12, 15), original_language="en", popularity=7,
+            title="Heat",
+            genres=("Crime", "Drama"),
+            release_date=date(1995, 12, 15),
+            original_language="en",
+            popularity=7,
             credits=(CreditInput(director.id, Credit.CREW, job="Director"),),
         ),
-        "Undated": MovieFactory(title="Undated", genres=("Drama",), release_date=None, original_language="ja", popularity=1),
+        "Undated": MovieFactory(
+            title="Undated", genres=("Drama",), release_date=None, original_language="ja", popularity=1
+        ),
         "people": {"star": star, "director": director},
     }
 
@@ -49,7 +65,16 @@ def shelf(db):
         ({"genre": "Crime", "language": "en", "year_min": 1960}, {"Heat"}),
         ({"genre": "Drama", "year_min": 1900}, {"Heat"}),
     ],
-    ids=["genre", "second-genre", "year-min", "year-max", "year-range", "language", "combined", "undated-excluded-by-year"],
+    ids=[
+        "genre",
+        "second-genre",
+        "year-min",
+        "year-max",
+        "year-range",
+        "language",
+        "combined",
+        "undated-excluded-by-year",
+    ],
 )
 def test_filters_select_the_matching_movies(api_client, shelf, params, expected):
     assert set(_titles(api_client.get(MOVIES, params))) == expected
@@ -73,7 +98,15 @@ def test_person_filter_matches_cast_and_crew(api_client, shelf, role, expected):
         ({"q": "x" * 201}, "q"),
         ({"language": "a-very-long-code"}, "language"),
     ],
-    ids=["unknown-genre", "unknown-person", "non-numeric-year", "nan-year", "unknown-ordering", "long-query", "long-language"],
+    ids=[
+        "unknown-genre",
+        "unknown-person",
+        "non-numeric-year",
+        "nan-year",
+        "unknown-ordering",
+        "long-query",
+        "long-language",
+    ],
 )
 def test_invalid_filters_are_400_with_the_field_named(api_client, shelf, params, field):
     response = api_client.get(MOVIES, params)
@@ -136,7 +169,9 @@ def test_search_with_an_ordering_uses_the_ordering(api_client, library):
     assert _titles(api_client.get(MOVIES, {"q": "vault", "ordering": "title"})) == ["Dinner Party", "The Vault"]
 
 
-@pytest.mark.parametrize("q", ["zebra", "!!!", "&|:*()", "' OR 1=1 --"], ids=["no-match", "punctuation", "tsquery-operators", "injection"])
+@pytest.mark.parametrize(
+    "q", ["zebra", "!!!", "&|:*()", "' OR 1=1 --"], ids=["no-match", "punctuation", "tsquery-operators", "injection"]
+)
 def test_search_with_odd_or_unmatched_text_answers_an_empty_page(api_client, library, q):
     response = api_client.get(MOVIES, {"q": q})
 

@@ -56,7 +56,7 @@ def test_unrating_also_queues_the_movie(client_of, rate):
 def test_recompute_pending_sets_the_bayesian_weighted_rating_and_positions(api_client, rate):
     popular, niche, middling, unrated = (MovieFactory(title=t) for t in ("Popular", "Niche", "Middling", "Unrated"))
     users = UserFactory.create_batch(4)
-    for user, score in zip(users, (4.5, 4.0, 4.5, 5.0)):
+    for user, score in zip(users, (4.5, 4.0, 4.5, 5.0), strict=False):
         rate(user, popular, score)
     rate(users[0], niche, 4.5)
     rate(users[0], middling, 3.0)

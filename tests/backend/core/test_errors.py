@@ -68,7 +68,12 @@ def test_an_unsupported_media_type_is_415_with_the_error_shape(client_of, user):
         ("get", "/api/movies/99999999999999999999/", None, 404),
         ("get", "/api/users/99999999999999999999/", None, 404),
         ("get", "/api/users/99999999999999999999/ratings/", None, 404),
-        ("post", "/api/auth/register/", {"username": "a\x00b", "password": "pw\x00-long-enough-1", "email": "a@b.test"}, 400),
+        (
+            "post",
+            "/api/auth/register/",
+            {"username": "a\x00b", "password": "pw\x00-long-enough-1", "email": "a@b.test"},
+            400,
+        ),
         ("post", "/api/auth/token/", {"username": "\x00", "password": "\x00"}, 400),
         ("patch", "/api/me/", {"bio": "\x00"}, 400),
         ("patch", "/api/me/", {"display_name": ["not", "text"]}, 400),

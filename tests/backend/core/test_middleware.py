@@ -26,7 +26,11 @@ def test_a_body_over_the_limit_is_413_with_the_error_shape(client_of, user, outb
 
     assert response.status_code == 413
     assert response.json() == {
-        "error": {"code": "too_large", "message": f"Request body over {settings.MAX_REQUEST_BODY_BYTES} bytes.", "fields": {}}
+        "error": {
+            "code": "too_large",
+            "message": f"Request body over {settings.MAX_REQUEST_BODY_BYTES} bytes.",
+            "fields": {},
+        }
     }
     assert not Rating.objects.exists()
     assert outbox_counts() == before
@@ -48,9 +52,7 @@ def test_a_body_just_under_the_limit_is_accepted(client_of, user, settings):
 
 
 def _preflight(client, origin: str):
-    return client.options(
-        "/api/movies/", HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
-    )
+    return client.options("/api/movies/", HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
 
 
 @pytest.mark.django_db

@@ -89,7 +89,19 @@ def test_delete_rating_is_idempotent_with_one_event(client_of, user, outbox_coun
         ({"score": None}, "This field may not be null."),
         ({}, "This field is required."),
     ],
-    ids=["seven", "zero", "negative", "three-point-three", "three-digits", "two-decimals", "nan", "infinity", "word", "null", "missing"],
+    ids=[
+        "seven",
+        "zero",
+        "negative",
+        "three-point-three",
+        "three-digits",
+        "two-decimals",
+        "nan",
+        "infinity",
+        "word",
+        "null",
+        "missing",
+    ],
 )
 def test_an_invalid_score_is_400_and_writes_nothing(client_of, user, outbox_counts, payload, message):
     movie = MovieFactory()
@@ -100,7 +112,9 @@ def test_an_invalid_score_is_400_and_writes_nothing(client_of, user, outbox_coun
     response = client.put(_rating(movie.id), payload)
 
     assert response.status_code == 400
-    assert response.json() == {"error": {"code": "invalid", "message": "Invalid input.", "fields": {"score": [message]}}}
+    assert response.json() == {
+        "error": {"code": "invalid", "message": "Invalid input.", "fields": {"score": [message]}}
+    }
     assert Rating.objects.get(user=user, movie=movie).score == Decimal("2.0")
     assert outbox_counts() == before
 

@@ -39,7 +39,9 @@ def _client(api_client, client_of, viewer):
 
 @pytest.mark.parametrize("kind", ["ratings", "likes"])
 @pytest.mark.parametrize("angle", ANGLES)
-def test_private_ratings_and_likes_are_shown_only_to_self_and_to_followed_users(api_client, client_of, private_world, angle, kind):
+def test_private_ratings_and_likes_are_shown_only_to_self_and_to_followed_users(
+    api_client, client_of, private_world, angle, kind
+):
     owner, viewers = private_world
 
     response = _client(api_client, client_of, viewers[angle]).get(f"/api/users/{owner.id}/{kind}/")
@@ -49,11 +51,15 @@ def test_private_ratings_and_likes_are_shown_only_to_self_and_to_followed_users(
         assert [r["movie"]["title"] for r in response.json()["results"]] == ["Secret Pick"]
     else:
         assert response.status_code == 403
-        assert response.json() == {"error": {"code": "private_profile", "message": "This profile is private.", "fields": {}}}
+        assert response.json() == {
+            "error": {"code": "private_profile", "message": "This profile is private.", "fields": {}}
+        }
 
 
 @pytest.mark.parametrize("angle", ANGLES)
-def test_private_profile_shows_its_like_count_only_to_self_and_to_followed_users(api_client, client_of, private_world, angle):
+def test_private_profile_shows_its_like_count_only_to_self_and_to_followed_users(
+    api_client, client_of, private_world, angle
+):
     owner, viewers = private_world
 
     response = _client(api_client, client_of, viewers[angle]).get(f"/api/users/{owner.id}/")

@@ -10,14 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backend.catalog.models import Movie
 from backend.social import services as social
 from backend.sync import graph_sync
-from django.contrib.auth import get_user_model
-
-from backend.catalog.models import Movie
 from backend.sync.models import AggregateVersion, OutboxEvent
 from backend.sync.reconcile import graph_drift
 from graph import projection

@@ -1,7 +1,7 @@
 """Writes through the API reach the real graph and vector engines; outages only delay them."""
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -9,8 +9,7 @@ import pytest
 import vectors
 from backend.social import services as social
 from backend.sync import monitoring, operations, reconcile, sweeper
-from backend.sync.models import AggregateVersion, OutboxEvent
-from backend.sync.models import Delivery
+from backend.sync.models import AggregateVersion, Delivery, OutboxEvent
 from backend.sync.rebuild import rebuild_graph, rebuild_vectors
 from graph import driver, projection, queries
 from graph.types import LikeState
@@ -129,12 +128,15 @@ def test_reconcile_finds_and_repairs_drift(client_of, staff, on_commit):
     # Drift: the graph loses a follow (as if a write was lost) and gains a like nobody made;
     # a vector goes missing.
     driver.write_rows(
-        "MATCH (:User {id: $a})-[f:FOLLOWS]->(:User {id: $b}) DELETE f RETURN count(*) AS n", {"a": alice.id, "b": bob.id}
+        "MATCH (:User {id: $a})-[f:FOLLOWS]->(:User {id: $b}) DELETE f RETURN count(*) AS n",
+        {"a": alice.id, "b": bob.id},
     )
-    projection.apply_like(bob.id, movie.id, 5, LikeState(at=datetime.now(timezone.utc)))
+    projection.apply_like(bob.id, movie.id, 5, LikeState(at=datetime.now(UTC)))
     vectors.get_vector_store().delete([movie.id])
 
-    report = {(d["target"], d["kind"]): d for d in client_of(staff).post("/api/sync/reconcile/", {}, format="json").json()}
+    report = {
+        (d["target"], d["kind"]): d for d in client_of(staff).post("/api/sync/reconcile/", {}, format="json").json()
+    }
     assert report[("graph", "follow")]["missing"] == 1
     assert report[("graph", "like")]["extra"] == 1
     assert report[("vectors", "movie")]["missing"] == 1

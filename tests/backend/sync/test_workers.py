@@ -45,7 +45,9 @@ def platform(broker, graph, tmp_path, vector_shard_settings):
     vectors.close_vector_store()  # the worker owns the shard from here on
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    env = worker_environment(broker_url=broker.broker_url, graph_settings=graph.settings(), shard_path=shard, data_dir=tmp_path)
+    env = worker_environment(
+        broker_url=broker.broker_url, graph_settings=graph.settings(), shard_path=shard, data_dir=tmp_path
+    )
     processes: list[CeleryProcess] = []
 
     def spawn(role: str, name: str) -> CeleryProcess:
@@ -98,7 +100,9 @@ def test_kill_9_of_a_worker_mid_batch_loses_nothing(platform):
     assert pending() > 0, "the worker finished before it could be killed"
 
     second = spawn("worker", "worker-2")
-    wait_until(lambda: pending() == 0, timeout=CONVERGE_TIMEOUT_SECONDS, describe=lambda: second.log_tail() + beat.log_tail())
+    wait_until(
+        lambda: pending() == 0, timeout=CONVERGE_TIMEOUT_SECONDS, describe=lambda: second.log_tail() + beat.log_tail()
+    )
     second.stop()
     # Beat's ranking recompute may have added movie events meanwhile: all of them are applied too.
     assert not Delivery.objects.exclude(status=Delivery.DONE).exists()
@@ -116,7 +120,9 @@ def test_redis_restart_with_messages_in_flight_is_recovered_by_the_sweeper(platf
     assert broker_queue_length(broker) == 0
 
     worker = spawn("worker", "worker")
-    wait_until(lambda: pending() == 0, timeout=CONVERGE_TIMEOUT_SECONDS, describe=lambda: worker.log_tail() + beat.log_tail())
+    wait_until(
+        lambda: pending() == 0, timeout=CONVERGE_TIMEOUT_SECONDS, describe=lambda: worker.log_tail() + beat.log_tail()
+    )
     worker.stop()
     assert_projections_equal_postgres(shard)
 
