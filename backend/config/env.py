@@ -47,6 +47,7 @@ VARIABLES = (
     "RANKING_MIN_VOTES",
     "SYNC_MAX_ATTEMPTS",
     "SYNC_SWEEP_AFTER_SECONDS",
+    "SYNC_SWEEP_INTERVAL_SECONDS",
     # Embedded launcher only (make run): ports of the API and of the embedded graph engine.
     "HTTP_PORT",
     "BOLT_PORT",
