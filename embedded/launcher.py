@@ -108,6 +108,7 @@ class Platform:
             else f"Qdrant Edge shard (in this process) at {settings.QDRANT_PATH}"
         )
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         call_command("bootstrap_stores")
         call_command("load_demo", if_empty=True)
 

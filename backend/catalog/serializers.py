@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.catalog.models import Credit, Movie
+from backend.catalog.services import MOVIE_FIELDS
 
 
 class MovieSummarySerializer(serializers.ModelSerializer):
@@ -92,21 +93,7 @@ class MovieWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Movie
-        fields = [
-            "title",
-            "original_title",
-            "release_date",
-            "runtime",
-            "overview",
-            "original_language",
-            "poster_url",
-            "imdb_id",
-            "tmdb_id",
-            "movielens_id",
-            "popularity",
-            "genres",
-            "credits",
-        ]
+        fields = [*MOVIE_FIELDS, "genres", "credits"]
         extra_kwargs = {"overview": {"max_length": 5000}}
 
     def validate_popularity(self, value):

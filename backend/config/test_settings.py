@@ -6,7 +6,7 @@ import tempfile
 
 for _name in ("NEO4J_URI", "QDRANT_URL", "QDRANT_PATH", "CELERY_BROKER_URL", "REDIS_URL"):
     os.environ.pop(_name, None)
-os.environ.setdefault("SECRET_KEY", "test-secret-key")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-long-enough-for-hmac-sha256")
 os.environ.setdefault("QDRANT_PATH", tempfile.mkdtemp(prefix="cinema-test-qdrant-"))
 
 from backend.config.settings import *  # noqa: E402,F403
