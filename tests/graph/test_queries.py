@@ -18,17 +18,14 @@ VIEWER, PUBLIC_FRIEND, MUTUAL_PRIVATE, ONE_WAY_PRIVATE, STRANGER, LOW_RATER = (
 )
 
 
+# The same six users in each world: 3 and 4 are private.
+USERS_PRIVATE = {1: False, 2: False, 3: True, 4: True, 5: False, 6: False}
+
+
 @pytest.fixture
 def social(graph):
     """Viewer 1 follows 2 (public), 3 (private, follows 1 back), 4 (private, does not), 6 (public)."""
-    for user_id, private in [
-        (1, False),
-        (2, False),
-        (3, True),
-        (4, True),
-        (5, False),
-        (6, False),
-    ]:
+    for user_id, private in USERS_PRIVATE.items():
         user(user_id, private=private)
     movie(10, "Drama")
     movie(11, "Comedy")
@@ -156,14 +153,7 @@ def test_private_user_sees_their_own_likes_through_a_mutual_friend(social):
 
 @pytest.fixture
 def suggestions(graph):
-    for user_id, private in [
-        (1, False),
-        (2, False),
-        (3, True),
-        (4, True),
-        (5, False),
-        (6, False),
-    ]:
+    for user_id, private in USERS_PRIVATE.items():
         user(user_id, private=private)
     for user_id, private in [(7, True), (8, False), (9, True), (10, True)]:
         user(user_id, private=private)
