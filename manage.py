@@ -4,6 +4,9 @@ import sys
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
+    from embedded.postgres import use_embedded_postgres
+
+    use_embedded_postgres()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

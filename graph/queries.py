@@ -5,9 +5,9 @@ bounded by a LIMIT, a maximum hop count, the per-transaction timeout, and
 named caps on what one very popular user or movie may contribute. Answers
 are ids and numbers; the API hydrates titles and names from Postgres.
 
-Privacy rule (every query): viewer V may see private user P's likes and
-ratings iff P == V or (P)-[:FOLLOWS]->(V). A user node whose `is_private`
-is not yet known (a placeholder created by an edge event) counts as private.
+Privacy rule (every query): `graph.privacy.activity_visible`, the one
+predicate (viewer V may see private user P's likes and ratings iff P == V or
+(P)-[:FOLLOWS]->(V); a placeholder user counts as private).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from graph import driver
+from graph.privacy import activity_visible
 from graph.types import (
     AlsoLikedMovie,
     FollowSuggestion,
@@ -60,9 +61,12 @@ def _check_page(limit: int, max_limit: int, offset: int = 0, max_offset: int = 0
 
 # ------------------------------------------------------------------ friends_liked
 
-_FRIENDS_LIKED = """
+_FRIENDS_LIKED = (
+    """
 MATCH (v:User {id: $viewer_id})-[f:FOLLOWS]->(friend:User)
-WHERE friend.is_private = false OR EXISTS { (friend)-[:FOLLOWS]->(v) }
+WHERE """
+    + activity_visible("friend")
+    + """
 WITH v, friend, f ORDER BY f.since DESC LIMIT $max_friends
 CALL (v, friend) {
   MATCH (friend)-[act:LIKES|RATED]->(m:Movie)
@@ -80,6 +84,7 @@ RETURN m.id AS movie_id, friend_count, last_at, friend_ids[..$shown_friends] AS 
 ORDER BY friend_count DESC, last_at DESC, movie_id
 SKIP $offset LIMIT $limit
 """
+)
 
 
 def friends_liked(
@@ -127,9 +132,12 @@ def friends_liked(
 
 # ------------------------------------------------------------------ movie_friends
 
-_MOVIE_FRIENDS = """
+_MOVIE_FRIENDS = (
+    """
 MATCH (v:User {id: $viewer_id})-[f:FOLLOWS]->(friend:User)
-WHERE friend.is_private = false OR EXISTS { (friend)-[:FOLLOWS]->(v) }
+WHERE """
+    + activity_visible("friend")
+    + """
 WITH friend, f ORDER BY f.since DESC LIMIT $max_friends
 MATCH (m:Movie {id: $movie_id})
 OPTIONAL MATCH (friend)-[l:LIKES]->(m)
@@ -139,6 +147,7 @@ RETURN friend.id AS user_id, l IS NOT NULL AS liked, r.score AS score
 ORDER BY user_id
 LIMIT $limit
 """
+)
 
 
 def movie_friends(viewer_id: int, movie_id: int) -> list[MovieFriend]:
@@ -161,7 +170,8 @@ def movie_friends(viewer_id: int, movie_id: int) -> list[MovieFriend]:
 
 # ------------------------------------------------------------------ follow_suggestions
 
-_FOLLOW_SUGGESTIONS = """
+_FOLLOW_SUGGESTIONS = (
+    """
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
   OPTIONAL MATCH (v)-[f:FOLLOWS]->(x:User)
@@ -190,7 +200,9 @@ WITH v, liked, c, sum(via_friend) AS mutual
 WHERE c.id <> v.id AND NOT EXISTS { (v)-[:FOLLOWS]->(c) }
 WITH v, liked, c, mutual ORDER BY mutual DESC, c.id LIMIT $max_candidates
 WITH c, mutual,
-  CASE WHEN c.is_private = false OR EXISTS { (c)-[:FOLLOWS]->(v) }
+  CASE WHEN """
+    + activity_visible("c")
+    + """
     THEN COUNT { MATCH (c)-[:LIKES]->(m2:Movie) WHERE m2 IN liked }
     ELSE 0 END AS shared
 WHERE mutual > 0 OR shared > 0
@@ -198,6 +210,7 @@ RETURN c.id AS user_id, mutual AS mutual_follows, shared AS shared_likes
 ORDER BY mutual_follows DESC, shared_likes DESC, user_id
 LIMIT $limit
 """
+)
 
 
 def follow_suggestions(viewer_id: int, *, limit: int = 20) -> list[FollowSuggestion]:
@@ -236,17 +249,20 @@ def follow_suggestions(viewer_id: int, *, limit: int = 20) -> list[FollowSuggest
 
 # ------------------------------------------------------------------ also_liked
 
-_ALSO_LIKED = """
+_ALSO_LIKED = (
+    """
 MATCH (a:Movie {id: $movie_id})
 WITH a, COUNT {
   MATCH (x:User)-[:LIKES]->(a)
-  WHERE x.is_private = false
-     OR ($viewer_id IS NOT NULL AND (x.id = $viewer_id OR EXISTS { (x)-[:FOLLOWS]->(:User {id: $viewer_id}) }))
+  WHERE """
+    + activity_visible("x")
+    + """
 } AS a_likers
 CALL (a) {
   MATCH (x:User)-[l:LIKES]->(a)
-  WHERE x.is_private = false
-     OR ($viewer_id IS NOT NULL AND (x.id = $viewer_id OR EXISTS { (x)-[:FOLLOWS]->(:User {id: $viewer_id}) }))
+  WHERE """
+    + activity_visible("x")
+    + """
   WITH x, l ORDER BY l.at DESC LIMIT $max_likers
   RETURN x
 }
@@ -260,13 +276,15 @@ WITH a_likers, b, count(DISTINCT x) AS co_likes
 ORDER BY co_likes DESC, b.id LIMIT $max_candidates
 WITH a_likers, b, co_likes, COUNT {
   MATCH (y:User)-[:LIKES]->(b)
-  WHERE y.is_private = false
-     OR ($viewer_id IS NOT NULL AND (y.id = $viewer_id OR EXISTS { (y)-[:FOLLOWS]->(:User {id: $viewer_id}) }))
+  WHERE """
+    + activity_visible("y")
+    + """
 } AS b_likers
 RETURN b.id AS movie_id, co_likes, toFloat(co_likes) / (a_likers + b_likers - co_likes) AS score
 ORDER BY score DESC, co_likes DESC, movie_id
 LIMIT $limit
 """
+)
 
 
 def also_liked(movie_id: int, *, viewer_id: int | None = None, limit: int = 20) -> list[AlsoLikedMovie]:

@@ -1,4 +1,4 @@
-"""Plain values that cross the `graph/` boundary: aggregate states in, query answers out.
+"""Plain values that cross the `graph/` boundary: versioned changes in, query answers out.
 
 Times cross as timezone-aware datetimes and are stored in the graph as float
 epoch seconds (comparable, and identical on Neo4j and ArcadeDB). A naive
@@ -7,13 +7,10 @@ datetime is taken to be UTC.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
-
-Role = Literal["ACTED_IN", "DIRECTED"]
-Kind = Literal["user", "movie", "follow", "like", "rating"]
-KINDS: tuple[Kind, ...] = ("user", "movie", "follow", "like", "rating")
+from typing import Any
 
 
 def to_epoch_seconds(moment: datetime) -> float:
@@ -28,85 +25,29 @@ def from_epoch_seconds(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-# ------------------------------------------------------------ aggregate states (None = deleted)
+# ------------------------------------------------------------ changes in (the projection's input)
 
 
 @dataclass(frozen=True)
-class UserState:
-    username: str
-    is_private: bool
+class Versioned:
+    """One aggregate's state at a version: `state` None means deleted.
 
+    `ids` are the Postgres ids the aggregate is keyed by: (user_id,), (movie_id,),
+    (follower_id, followee_id), (user_id, movie_id). `state` is the JSON-shaped mapping the
+    outbox carries; each projection in `graph.projection` names the fields it stores.
+    """
 
-@dataclass(frozen=True)
-class MoviePerson:
-    person_id: int
-    name: str
-    role: Role
-
-
-@dataclass(frozen=True)
-class MovieState:
-    title: str
-    year: int | None
-    genres: tuple[str, ...] = ()
-    people: tuple[MoviePerson, ...] = ()
-
-
-@dataclass(frozen=True)
-class FollowState:
-    since: datetime
-
-
-@dataclass(frozen=True)
-class LikeState:
-    at: datetime
-
-
-@dataclass(frozen=True)
-class RatingState:
-    score: float
-    at: datetime
-
-
-# ------------------------------------------------------------ bulk rows (rebuild from Postgres)
-
-
-@dataclass(frozen=True)
-class UserRow:
-    user_id: int
+    ids: tuple[int, ...]
     version: int
-    state: UserState
+    state: Mapping[str, Any] | None
 
+    @staticmethod
+    def key_of(ids: tuple[int, ...]) -> str:
+        return ":".join(str(part) for part in ids)
 
-@dataclass(frozen=True)
-class MovieRow:
-    movie_id: int
-    version: int
-    state: MovieState
-
-
-@dataclass(frozen=True)
-class FollowRow:
-    follower_id: int
-    followee_id: int
-    version: int
-    state: FollowState
-
-
-@dataclass(frozen=True)
-class LikeRow:
-    user_id: int
-    movie_id: int
-    version: int
-    state: LikeState
-
-
-@dataclass(frozen=True)
-class RatingRow:
-    user_id: int
-    movie_id: int
-    version: int
-    state: RatingState
+    @property
+    def key(self) -> str:
+        return self.key_of(self.ids)
 
 
 # ------------------------------------------------------------ query answers (ids and numbers only)

@@ -1,4 +1,9 @@
-"""The Celery app: production settings come from Django settings (CELERY_*), queues and beat here."""
+"""The Celery app: production settings come from Django settings (CELERY_*), queues and beat here.
+
+Queues keep work that cannot share a pool apart: `sync` (graph deliveries), `embeddings` (the model
+and the vector store, which in the embedded platform only the serving process may open) and
+`maintenance` (sweeps, rankings, rebuilds of the graph).
+"""
 
 from __future__ import annotations
 
@@ -18,9 +23,10 @@ app.conf.task_queues = (Queue("sync"), Queue("embeddings"), Queue("maintenance")
 app.conf.task_routes = {
     "sync.apply_graph_events": {"queue": "sync"},
     "sync.embed_pending_movies": {"queue": "embeddings"},
-    "sync.sweep": {"queue": "maintenance"},
-    "sync.rebuild": {"queue": "maintenance"},
     "sync.optimize_vectors": {"queue": "embeddings"},
+    "sync.rebuild_vectors": {"queue": "embeddings"},
+    "sync.rebuild_graph": {"queue": "maintenance"},
+    "sync.sweep": {"queue": "maintenance"},
     "rankings.*": {"queue": "maintenance"},
 }
 app.conf.beat_schedule = {

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from backend.sync import graph_sync, sweeper, vector_sync
+from backend.projector import graph_apply, rebuild, vector_apply
+from backend.sync import sweeper
 
 # Embedding batches a worker run drains before yielding the worker to other tasks.
 EMBED_BATCHES_PER_RUN = 20
@@ -10,14 +11,14 @@ EMBED_BATCHES_PER_RUN = 20
 
 @shared_task(name="sync.apply_graph_events")
 def apply_graph_events(event_ids: list[int]) -> int:
-    return graph_sync.apply_graph_events(event_ids)
+    return graph_apply.apply_graph_events(event_ids)
 
 
 @shared_task(name="sync.embed_pending_movies")
 def embed_pending_movies() -> int:
     applied = 0
     for _ in range(EMBED_BATCHES_PER_RUN):
-        claimed = vector_sync.embed_pending_movies()
+        claimed = vector_apply.embed_pending_movies()
         if claimed == 0:
             break
         applied += claimed
@@ -26,7 +27,7 @@ def embed_pending_movies() -> int:
 
 @shared_task(name="sync.optimize_vectors")
 def optimize_vectors() -> None:
-    vector_sync.optimize_index()
+    vector_apply.optimize_index()
 
 
 @shared_task(name="sync.sweep")
@@ -34,10 +35,11 @@ def sweep() -> dict[str, int]:
     return sweeper.sweep()
 
 
-@shared_task(name="sync.rebuild", time_limit=2 * 3600, soft_time_limit=2 * 3600 - 60)
-def rebuild(target: str) -> int:
-    from backend.sync.rebuild import rebuild_graph, rebuild_vectors
+@shared_task(name="sync.rebuild_graph", time_limit=2 * 3600, soft_time_limit=2 * 3600 - 60)
+def rebuild_graph() -> int:
+    return sum(rebuild.rebuild_graph().values())
 
-    if target == "graph":
-        return sum(rebuild_graph().values())
-    return rebuild_vectors()
+
+@shared_task(name="sync.rebuild_vectors", time_limit=2 * 3600, soft_time_limit=2 * 3600 - 60)
+def rebuild_vectors() -> int:
+    return rebuild.rebuild_vectors()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from embedded.graph import EmbeddedGraphServer, free_port
 from graph import driver, projection, schema
-from graph.embedded import EmbeddedGraphServer, free_port
 
 
 def distinct_free_ports(count: int) -> list[int]:

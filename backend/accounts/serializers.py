@@ -29,16 +29,3 @@ class UserSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     display_name = serializers.CharField(source="profile.display_name")
-
-
-class PublicProfileSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    display_name = serializers.CharField(source="profile.display_name")
-    bio = serializers.CharField(source="profile.bio")
-    is_private = serializers.BooleanField(source="profile.is_private")
-    follower_count = serializers.IntegerField()
-    following_count = serializers.IntegerField()
-    like_count = serializers.IntegerField(
-        allow_null=True, help_text="Null when the profile is private and does not follow the viewer."
-    )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from backend.accounts.models import Profile
 from backend.core.errors import ApplicationError, Conflict
-from backend.sync.outbox import record_event
-from backend.sync.states import user_key, user_state
+from backend.core.transactions import service_transaction
+from backend.sync.outbox import aggregate_key, record_change
 
 User = get_user_model()
 
@@ -25,9 +25,9 @@ def register_user(*, username: str, email: str, password: str):
         raise ApplicationError("Password rejected.", fields={"password": list(error.messages)}) from None
     candidate.set_password(password)
     try:
-        with transaction.atomic(durable=True):
+        with service_transaction():
             candidate.save()  # its profile is created with it (accounts.apps)
-            record_event("user", user_key(candidate.id), "user.created", user_state(candidate))
+            record_change("user", aggregate_key(candidate.id), "user.created")
     except IntegrityError:
         raise Conflict("That username is taken.", fields={"username": ["That username is taken."]}) from None
     return candidate
@@ -37,7 +37,7 @@ def update_profile(user, **changes) -> Profile:
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
-    with transaction.atomic(durable=True):
+    with service_transaction():
         profile = Profile.objects.select_for_update().get(user=user)
         if all(getattr(profile, name) == value for name, value in changes.items()):
             return profile
@@ -45,5 +45,5 @@ def update_profile(user, **changes) -> Profile:
             setattr(profile, name, value)
         profile.save(update_fields=list(changes))
         user.profile = profile
-        record_event("user", user_key(user.id), "user.updated", user_state(user))
+        record_change("user", aggregate_key(user.id), "user.updated")
         return profile

@@ -7,5 +7,4 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/token/refresh/", views.TokenRefresh.as_view(), name="token-refresh"),
     path("me/", views.MeView.as_view(), name="me"),
-    path("users/<int:user_id>/", views.PublicProfileView.as_view(), name="user-detail"),
 ]

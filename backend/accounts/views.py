@@ -10,12 +10,10 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 from backend.accounts import selectors, services
 from backend.accounts.serializers import (
     MeSerializer,
-    PublicProfileSerializer,
     RegisteredUserSerializer,
     RegisterSerializer,
 )
 from backend.core.schema import ERROR_RESPONSES
-from backend.social.selectors import can_see_activity
 
 
 class AuthThrottled:
@@ -59,15 +57,3 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         services.update_profile(request.user, **serializer.validated_data.get("profile", {}))
         return Response(MeSerializer(selectors.active_user(request.user.id)).data)
-
-
-class PublicProfileView(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(responses={200: PublicProfileSerializer, **ERROR_RESPONSES})
-    def get(self, request, user_id: int):
-        user = selectors.public_profile(user_id)
-        data = PublicProfileSerializer(user).data
-        if not can_see_activity(request.user, user.id, user.profile.is_private):
-            data["like_count"] = None
-        return Response(data)

@@ -13,8 +13,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from backend.catalog.models import Movie, PendingRankUpdate
-from backend.sync.outbox import Change, record_events
-from backend.sync.states import movie_state
+from backend.core import jobs
+from backend.sync.outbox import aggregate_key, record_changes
 
 # Debounce window: one recompute for every burst of ratings inside it.
 RECOMPUTE_DELAY_SECONDS = 5
@@ -59,10 +59,8 @@ def mark_stale(movie_id: int) -> None:
 
 def schedule_recompute() -> None:
     """Enqueue one delayed recompute unless one is already scheduled in the debounce window."""
-    from tasks.rankings import recompute_pending
-
     if cache.add("rankings:recompute-scheduled", True, timeout=RECOMPUTE_DELAY_SECONDS):
-        recompute_pending.apply_async(countdown=RECOMPUTE_DELAY_SECONDS)
+        jobs.enqueue("rankings.recompute_pending", countdown=RECOMPUTE_DELAY_SECONDS)
 
 
 def recompute_pending() -> int:
@@ -98,6 +96,5 @@ def _recompute(movie_ids: list[int] | None) -> int:
         for movie_id, score in after.items()
         if abs(score - before.get(movie_id, 0.0)) >= RANK_SCORE_SYNC_THRESHOLD
     ]
-    movies = Movie.objects.filter(id__in=changed).prefetch_related("genres", "credits__person")
-    record_events("movie", [Change(str(movie.id), "movie.ranked", movie_state(movie)) for movie in movies])
+    record_changes("movie", [aggregate_key(movie_id) for movie_id in changed], "movie.ranked")
     return len(after)

@@ -6,7 +6,6 @@ from django.db.models import Prefetch, QuerySet
 
 from backend.catalog.models import Credit, Movie
 from backend.core.errors import NotFound
-from backend.social.models import Like, Rating
 
 MAIN_CAST_SIZE = 5
 DIRECTOR_JOB = "Director"
@@ -16,19 +15,14 @@ def movie_list() -> QuerySet[Movie]:
     return Movie.objects.prefetch_related("genres").order_by("rank_position", "id")
 
 
-def movie_detail(movie_id: int, viewer=None) -> Movie:
-    """The movie with genres, main cast, directors and, for a signed-in viewer, their rating and like."""
+def movie_detail(movie_id: int) -> Movie:
+    """The movie with genres, main cast and directors (the viewer's own activity: social.selectors)."""
     credits = Credit.objects.select_related("person").order_by("order", "id")
     prefetches = [
         "genres",
         Prefetch("credits", queryset=credits.filter(kind=Credit.CAST), to_attr="cast"),
         Prefetch("credits", queryset=credits.filter(kind=Credit.CREW, job=DIRECTOR_JOB), to_attr="directors"),
     ]
-    if viewer is not None and viewer.is_authenticated:
-        prefetches += [
-            Prefetch("ratings", queryset=Rating.objects.filter(user=viewer), to_attr="viewer_ratings"),
-            Prefetch("likes", queryset=Like.objects.filter(user=viewer), to_attr="viewer_likes"),
-        ]
     try:
         movie = Movie.objects.prefetch_related(*prefetches).get(pk=movie_id)
     except Movie.DoesNotExist:

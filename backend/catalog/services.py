@@ -7,13 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
-
 from backend.catalog.models import Credit, Genre, Movie, Person
 from backend.core.errors import ApplicationError
-from backend.social.models import Like, Rating
-from backend.sync.outbox import Change, record_event, record_events
-from backend.sync.states import movie_state, pair_key
+from backend.core.transactions import service_transaction
+from backend.sync.outbox import aggregate_key, record_change, record_changes
 
 MOVIE_FIELDS = (
     "title",
@@ -49,14 +46,14 @@ class MovieInput:
 
 
 def create_movie(data: MovieInput) -> Movie:
-    with transaction.atomic(durable=True):
+    with service_transaction():
         movie = Movie()
         _apply(movie, data)
         return movie
 
 
 def update_movie(movie_id: int, data: MovieInput) -> Movie:
-    with transaction.atomic(durable=True):
+    with service_transaction():
         movie = Movie.objects.select_for_update().get(id=movie_id)
         _apply(movie, data)
         return movie
@@ -65,20 +62,15 @@ def update_movie(movie_id: int, data: MovieInput) -> Movie:
 def delete_movie(movie_id: int) -> None:
     """Delete a movie with its likes and ratings, recording a delete event for each of them, so the
     projections drop every relationship that pointed at it."""
-    with transaction.atomic(durable=True):
+    with service_transaction():
         movie = Movie.objects.select_for_update().get(id=movie_id)
-        like_keys = [
-            pair_key(user_id, movie_id)
-            for user_id in Like.objects.filter(movie=movie).values_list("user_id", flat=True)
-        ]
-        rating_keys = [
-            pair_key(user_id, movie_id)
-            for user_id in Rating.objects.filter(movie=movie).values_list("user_id", flat=True)
-        ]
+        # The likes and ratings go with the movie (on_delete=CASCADE), read through its relations.
+        like_keys = [aggregate_key(user_id, movie_id) for user_id in movie.likes.values_list("user_id", flat=True)]
+        rating_keys = [aggregate_key(user_id, movie_id) for user_id in movie.ratings.values_list("user_id", flat=True)]
         movie.delete()
-        record_events("like", [Change(key, "like.deleted", None) for key in like_keys])
-        record_events("rating", [Change(key, "rating.deleted", None) for key in rating_keys])
-        record_event("movie", str(movie_id), "movie.deleted", None)
+        record_changes("like", like_keys, "like.deleted")
+        record_changes("rating", rating_keys, "rating.deleted")
+        record_change("movie", aggregate_key(movie_id), "movie.deleted")
 
 
 def _apply(movie: Movie, data: MovieInput) -> None:
@@ -97,8 +89,7 @@ def _apply(movie: Movie, data: MovieInput) -> None:
         movie.genres.set(_genres_named(data.genres))
     if data.credits is not None:
         _replace_credits(movie, data.credits)
-    movie = Movie.objects.prefetch_related("genres", "credits__person").get(id=movie.id)
-    record_event("movie", str(movie.id), "movie.created" if created else "movie.updated", movie_state(movie))
+    record_change("movie", aggregate_key(movie.id), "movie.created" if created else "movie.updated")
 
 
 def _credit_rows(credits) -> list[tuple]:

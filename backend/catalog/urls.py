@@ -4,5 +4,4 @@ from backend.catalog import views
 
 urlpatterns = [
     path("movies/", views.MovieListView.as_view(), name="movie-list"),
-    path("movies/<int:movie_id>/", views.MovieDetailView.as_view(), name="movie-detail"),
 ]

@@ -47,11 +47,16 @@ class MovieListView(generics.ListAPIView):
 
 
 class MovieDetailView(APIView):
+    """A movie; staff change or delete it. The social app serves it with the viewer's own activity."""
+
     permission_classes = [IsStaffOrReadOnly]
+
+    def detail(self, request, movie_id: int):
+        return selectors.movie_detail(movie_id)
 
     @extend_schema(responses={200: MovieDetailSerializer, **ERROR_RESPONSES})
     def get(self, request, movie_id: int):
-        return Response(MovieDetailSerializer(selectors.movie_detail(movie_id, request.user)).data)
+        return Response(MovieDetailSerializer(self.detail(request, movie_id)).data)
 
     @extend_schema(request=MovieWriteSerializer, responses={200: MovieDetailSerializer, **ERROR_RESPONSES})
     def put(self, request, movie_id: int):
@@ -72,4 +77,4 @@ class MovieDetailView(APIView):
         serializer = MovieWriteSerializer(movie, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         services.update_movie(movie_id, _movie_input(serializer.validated_data))
-        return Response(MovieDetailSerializer(selectors.movie_detail(movie_id, request.user)).data)
+        return Response(MovieDetailSerializer(self.detail(request, movie_id)).data)

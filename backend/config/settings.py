@@ -18,8 +18,11 @@ try:
     CORS_ALLOWED_ORIGINS = env.csv("CORS_ALLOWED_ORIGINS")
     LOCAL_DATA_DIR = Path(env.text("LOCAL_DATA_DIR", str(BASE_DIR / ".local")))
 
-    # Postgres, the system of record. Unset: the embedded pgserver under LOCAL_DATA_DIR.
+    # Postgres, the system of record. `make run`, manage.py and the tests set it to the embedded
+    # pgserver when it is unset (embedded/postgres.py); settings themselves start nothing.
     _database = env.database("DATABASE_URL")
+    if _database is None:
+        raise ConfigError("DATABASE_URL is not set (make run, manage.py and the tests set it when unset)")
 
     # Neo4j (or any Bolt server). Unset: the embedded launcher starts ArcadeDB and sets it.
     # https://neo4j.com/docs/python-manual/current/connect-advanced/
@@ -66,10 +69,6 @@ try:
 except ConfigError as error:
     sys.exit(f"configuration error: {error}")
 
-if _database is None:
-    from embedded.postgres import database_settings
-
-    _database = database_settings(LOCAL_DATA_DIR / "postgres")
 DATABASES = {"default": {**_database, "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -86,11 +85,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "corsheaders",
     "backend.core",
+    "backend.sync",
     "backend.accounts",
     "backend.catalog",
     "backend.social",
-    "backend.sync",
+    "backend.projector",
     "backend.discovery",
+    "backend.health",
+    "backend.demo",
+    "tasks",
 ]
 
 MIDDLEWARE = [

@@ -1,19 +1,53 @@
-"""Reads of ratings, likes and follows, with the privacy rule in one place."""
+"""Reads of ratings, likes and follows, and of what a viewer may see of them (backend.social.privacy)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from backend.catalog.models import Movie
+from backend.catalog.selectors import movie_detail
+from backend.core.errors import NotFound
 from backend.social.models import Follow, Like, Rating
+from backend.social.privacy import can_see_activity
+
+User = get_user_model()
 
 
-def can_see_activity(viewer, owner_id: int, owner_is_private: bool) -> bool:
-    """A private profile's ratings and likes are visible to its owner and to users it follows."""
-    if not owner_is_private:
-        return True
-    if viewer is None or not viewer.is_authenticated:
-        return False
-    return viewer.id == owner_id or Follow.objects.filter(follower_id=owner_id, followee_id=viewer.id).exists()
+def _count(model, field: str):
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows), 0)
+
+
+def public_profile(user_id: int, viewer):
+    """An active user with profile and counts, in one query; `like_count` is None when the viewer
+    may not see the user's activity."""
+    profiles = (
+        User.objects.filter(is_active=True)
+        .select_related("profile")
+        .annotate(
+            follower_count=_count(Follow, "followee"),
+            following_count=_count(Follow, "follower"),
+            like_count=_count(Like, "user"),
+        )
+    )
+    try:
+        user = profiles.get(pk=user_id)
+    except User.DoesNotExist:
+        raise NotFound("No such user.") from None
+    if not can_see_activity(viewer, user.id, user.profile.is_private):
+        user.like_count = None
+    return user
+
+
+def movie_detail_for(movie_id: int, viewer) -> Movie:
+    """The catalog's movie detail with, for a signed-in viewer, their own rating and like."""
+    movie = movie_detail(movie_id)
+    if viewer is not None and viewer.is_authenticated:
+        movie.viewer_ratings = list(Rating.objects.filter(user=viewer, movie_id=movie_id))
+        movie.viewer_likes = list(Like.objects.filter(user=viewer, movie_id=movie_id))
+    return movie
 
 
 def ratings_of(user_id: int) -> QuerySet[Rating]:

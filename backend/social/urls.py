@@ -3,6 +3,8 @@ from django.urls import path
 from backend.social import views
 
 urlpatterns = [
+    path("movies/<int:movie_id>/", views.MovieDetailView.as_view(), name="movie-detail"),
+    path("users/<int:user_id>/", views.PublicProfileView.as_view(), name="user-detail"),
     path("movies/<int:movie_id>/rating/", views.RatingView.as_view(), name="movie-rating"),
     path("movies/<int:movie_id>/like/", views.LikeView.as_view(), name="movie-like"),
     path("users/<int:user_id>/follow/", views.FollowView.as_view(), name="user-follow"),

@@ -6,20 +6,38 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.selectors import active_user
+from backend.catalog import views as catalog_views
 from backend.catalog.models import Genre
 from backend.core.errors import Forbidden
 from backend.core.schema import ERROR_RESPONSES
 from backend.social import selectors, services
 from backend.social.models import Follow, Like, Rating
+from backend.social.privacy import can_see_activity
 from backend.social.serializers import (
     FollowerSerializer,
     FollowingSerializer,
     LikeSerializer,
+    PublicProfileSerializer,
     RatingSerializer,
     ScoreSerializer,
 )
 
 _GENRES = Prefetch("movie__genres", queryset=Genre.objects.all())
+
+
+class MovieDetailView(catalog_views.MovieDetailView):
+    """The catalog's movie detail with the signed-in viewer's own rating and like."""
+
+    def detail(self, request, movie_id: int):
+        return selectors.movie_detail_for(movie_id, request.user)
+
+
+class PublicProfileView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: PublicProfileSerializer, **ERROR_RESPONSES})
+    def get(self, request, user_id: int):
+        return Response(PublicProfileSerializer(selectors.public_profile(user_id, request.user)).data)
 
 
 class RatingView(APIView):
@@ -97,7 +115,7 @@ class _ActivityList(generics.ListAPIView):
                 self.permission_denied(self.request)
             return self.request.user.id
         owner = active_user(self.kwargs["user_id"])
-        if not selectors.can_see_activity(self.request.user, owner.id, owner.profile.is_private):
+        if not can_see_activity(self.request.user, owner.id, owner.profile.is_private):
             raise Forbidden("This profile is private.", code="private_profile")
         return owner.id
 

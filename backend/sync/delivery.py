@@ -8,7 +8,7 @@ import random
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from backend.sync.models import AggregateVersion, Delivery, OutboxEvent
@@ -47,11 +47,11 @@ def superseded(events: list[OutboxEvent]) -> set[int]:
 
 
 def mark_done(deliveries: list[Delivery]) -> None:
-    now = timezone.now()
-    for delivery in deliveries:
-        delivery.status, delivery.applied_at, delivery.last_error = Delivery.DONE, now, ""
-        delivery.attempts += 1
-    Delivery.objects.bulk_update(deliveries, ["status", "applied_at", "last_error", "attempts"])
+    """One statement for the whole batch."""
+    if deliveries:
+        Delivery.objects.filter(id__in=[d.id for d in deliveries]).update(
+            status=Delivery.DONE, applied_at=timezone.now(), last_error="", attempts=F("attempts") + 1
+        )
 
 
 def mark_retry(deliveries: list[Delivery], error: Exception) -> None:

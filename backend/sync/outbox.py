@@ -1,30 +1,23 @@
-"""Recording events: the one seam every write service goes through.
+"""Recording events: the one seam every write goes through.
 
-`record_event` runs inside the caller's transaction, so the change and its event commit together or
-not at all (no event without a change, no change without an event). Delivery starts on commit and
-does not depend on the broker keeping the message: the sweeper re-sends what stays pending.
+`record_change` and `record_changes` run inside the caller's transaction, so a change and its event
+commit together or not at all (no event without a change, no change without an event). The event
+carries the aggregate's state as it is now, read through the kind's registration in the same
+transaction (None once deleted). Delivery starts on commit and does not depend on the broker keeping
+the message: the sweeper re-sends what stays pending.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from backend.sync import dispatch, registry
 from backend.sync.models import Delivery, OutboxEvent
-
-# Which projections each kind of aggregate feeds.
-TARGETS_BY_KIND = {
-    "user": (Delivery.GRAPH,),
-    "movie": (Delivery.GRAPH, Delivery.VECTORS),
-    "follow": (Delivery.GRAPH,),
-    "like": (Delivery.GRAPH,),
-    "rating": (Delivery.GRAPH,),
-}
 
 _BUMP_VERSIONS = """
     INSERT INTO sync_aggregateversion (kind, key, version)
@@ -34,50 +27,43 @@ _BUMP_VERSIONS = """
 """
 
 
-@dataclass(frozen=True)
-class Change:
-    """One aggregate's new state (None once deleted) to record."""
-
-    key: str
-    event_type: str
-    payload: dict | None
+def aggregate_key(*ids: int) -> str:
+    """The key of an aggregate from the ids it is made of: "12" for a user, "12:5" for a like."""
+    return ":".join(str(part) for part in ids)
 
 
-def record_event(kind: str, key: str, event_type: str, payload: dict | None) -> OutboxEvent:
-    """Record one change of aggregate `kind:key` at its next version, inside the open transaction."""
-    return record_events(kind, [Change(key, event_type, payload)])[0]
+def record_change(kind: str, key: str, event_type: str) -> OutboxEvent:
+    """Record that aggregate `kind:key` changed, at its next version, inside the open transaction."""
+    return record_changes(kind, [key], event_type)[0]
 
 
-def record_events(kind: str, changes: Sequence[Change]) -> list[OutboxEvent]:
-    """Record many changes of one kind in three statements (deletes that cascade, bulk loads).
+def record_changes(kind: str, keys: Sequence[str], event_type: str) -> list[OutboxEvent]:
+    """Record that many aggregates of one kind changed, in four statements whatever their number
+    (one state read, one version bump, one insert of events, one of deliveries): the bulk path.
 
     Versions are bumped with INSERT .. ON CONFLICT, which also row-locks each aggregate until
     commit, so concurrent writers of one aggregate get strictly increasing versions.
     """
     if not connection.in_atomic_block:
-        raise RuntimeError("record_events must run inside the transaction of the change it records")
-    if not changes:
+        raise RuntimeError("record_changes must run inside the transaction of the change it records")
+    keys = list(dict.fromkeys(keys))  # one statement cannot bump the same aggregate twice
+    if not keys:
         return []
+    aggregate = registry.get(kind)
+    states = aggregate.states(keys)
     with connection.cursor() as cursor:
-        cursor.execute(_BUMP_VERSIONS, [kind, [change.key for change in changes]])
+        cursor.execute(_BUMP_VERSIONS, [kind, keys])
         versions = dict(cursor.fetchall())
     events = OutboxEvent.objects.bulk_create(
-        OutboxEvent(kind=kind, key=c.key, version=versions[c.key], event_type=c.event_type, payload=c.payload)
-        for c in changes
+        OutboxEvent(kind=kind, key=key, version=versions[key], event_type=event_type, payload=states.get(key))
+        for key in keys
     )
     # Until this deadline the on-commit dispatch owns delivery; after it, the sweeper re-sends.
     sweep_at = timezone.now() + timedelta(seconds=settings.SYNC_SWEEP_AFTER_SECONDS)
+    targets = aggregate.targets
     Delivery.objects.bulk_create(
-        Delivery(event=event, target=target, next_attempt_at=sweep_at)
-        for event in events
-        for target in TARGETS_BY_KIND[kind]
+        Delivery(event=event, target=target, next_attempt_at=sweep_at) for event in events for target in targets
     )
     event_ids = [event.id for event in events]
-    transaction.on_commit(lambda: _dispatch(event_ids, TARGETS_BY_KIND[kind]))
+    transaction.on_commit(lambda: dispatch.send(event_ids, targets))
     return events
-
-
-def _dispatch(event_ids: list[int], targets: tuple[str, ...]) -> None:
-    from backend.sync import dispatch  # the Celery side is imported only once something commits
-
-    dispatch.send(event_ids, targets)

@@ -43,20 +43,3 @@ class ReplaySerializer(serializers.Serializer):
 
 class CountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-
-
-class ReconcileSerializer(serializers.Serializer):
-    repair = serializers.BooleanField(default=False)
-
-
-class DriftSerializer(serializers.Serializer):
-    target = serializers.CharField()
-    kind = serializers.CharField()
-    missing = serializers.IntegerField()
-    extra = serializers.IntegerField()
-    stale = serializers.IntegerField()
-    sample = serializers.ListField(child=serializers.CharField())
-
-
-class RebuildSerializer(serializers.Serializer):
-    target = serializers.ChoiceField(choices=TARGET_CHOICES)

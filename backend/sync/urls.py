@@ -6,6 +6,4 @@ urlpatterns = [
     path("sync/deliveries/", views.DeliveryListView.as_view(), name="sync-deliveries"),
     path("sync/deliveries/retry/", views.RetryView.as_view(), name="sync-retry"),
     path("sync/replay/", views.ReplayView.as_view(), name="sync-replay"),
-    path("sync/reconcile/", views.ReconcileView.as_view(), name="sync-reconcile"),
-    path("sync/rebuild/", views.RebuildView.as_view(), name="sync-rebuild"),
 ]

@@ -1,8 +1,7 @@
-"""Staff-only sync operations over HTTP: in the embedded default the serving process owns the
-vector shard, so reconcile and rebuild must be reachable inside it, not only as commands."""
+"""Staff-only outbox operations over HTTP: the dead letters, retry and replay."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,14 +9,10 @@ from rest_framework.views import APIView
 from backend.core.schema import ERROR_RESPONSES, STORE_ERROR_RESPONSES
 from backend.sync import operations
 from backend.sync.models import Delivery
-from backend.sync.reconcile import reconcile
 from backend.sync.serializers import (
     TARGET_CHOICES,
     CountSerializer,
     DeliverySerializer,
-    DriftSerializer,
-    RebuildSerializer,
-    ReconcileSerializer,
     ReplaySerializer,
     RetrySerializer,
 )
@@ -62,27 +57,3 @@ class ReplayView(APIView):
             from_event_id=serializer.validated_data["from_event"], target=serializer.validated_data.get("target")
         )
         return Response({"count": count})
-
-
-class ReconcileView(APIView):
-    permission_classes = [IsAdminUser]
-
-    @extend_schema(request=ReconcileSerializer, responses={200: DriftSerializer(many=True), **STORE_ERROR_RESPONSES})
-    def post(self, request):
-        serializer = ReconcileSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        drifts = reconcile(repair=serializer.validated_data["repair"])
-        return Response([drift.summary() for drift in drifts])
-
-
-class RebuildView(APIView):
-    permission_classes = [IsAdminUser]
-
-    @extend_schema(request=RebuildSerializer, responses={202: None, **STORE_ERROR_RESPONSES})
-    def post(self, request):
-        from tasks.sync import rebuild
-
-        serializer = RebuildSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        rebuild.delay(serializer.validated_data["target"])
-        return Response(status=status.HTTP_202_ACCEPTED)

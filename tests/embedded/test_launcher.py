@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from backend.config.env import BASE_DIR, SERVICE_URLS
-from graph.embedded import free_port
+from embedded.graph import free_port
 
 START_TIMEOUT_SECONDS = 240
 

@@ -12,19 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph import driver, projection, queries
-from graph.types import (
-    FollowRow,
-    FollowState,
-    LikeRow,
-    LikeState,
-    MovieRow,
-    MovieState,
-    RatingRow,
-    RatingState,
-    UserRow,
-    UserState,
-)
-from tests.graph.builders import at
+from graph.types import Versioned
+from tests.graph.builders import apply_one, at, follow_state, like_state, movie_state, rating_state, user_state
 
 PROPERTY_SETTINGS = settings(
     max_examples=25,
@@ -41,15 +30,11 @@ GENRES = ("Drama", "Comedy")
 
 # ------------------------------------------------------------------ idempotence and order
 
-EDGE_APPLY = {
-    "follow": projection.apply_follow,
-    "like": projection.apply_like,
-    "rating": projection.apply_rating,
-}
+EDGE_KINDS = ("follow", "like", "rating")
 EDGE_STATE = {
-    "follow": lambda n: FollowState(at(n)),
-    "like": lambda n: LikeState(at(n)),
-    "rating": lambda n: RatingState(float(n % 5 + 1), at(n)),
+    "follow": follow_state,
+    "like": like_state,
+    "rating": lambda n: rating_state(float(n % 5 + 1), n),
 }
 EDGE_READ = {
     "follow": "MATCH (a:User)-[r:FOLLOWS]->(b:User) RETURN a.id AS a, b.id AS b, r.since AS t, null AS s",
@@ -83,20 +68,16 @@ def test_shuffled_duplicated_events_end_in_highest_version_state(graph_server, h
     duplicates = data.draw(st.lists(st.sampled_from(events), max_size=5)) if events else []
     delivery = data.draw(st.permutations(events + duplicates))
     for (kind, start, end), version, present, seed in delivery:
-        EDGE_APPLY[kind](start, end, version, EDGE_STATE[kind](seed) if present else None)
+        apply_one(kind, (start, end), version, EDGE_STATE[kind](seed) if present else None)
 
-    for kind in EDGE_APPLY:
+    for kind in EDGE_KINDS:
         expected = {}
         for (key_kind, start, end), steps in history.items():
             present, seed = steps[-1]
             if key_kind == kind and present:
                 state = EDGE_STATE[kind](seed)
-                moment = state.since if kind == "follow" else state.at
-                expected[(start, end)] = (
-                    len(steps),
-                    moment.timestamp(),
-                    getattr(state, "score", None),
-                )
+                moment = state["since"] if kind == "follow" else state["at"]
+                expected[(start, end)] = (len(steps), moment.timestamp(), state.get("score"))
         assert projection.projected_versions(kind) == {f"{a}:{b}": v for (a, b), (v, _, _) in expected.items()}
         actual = {(r["a"], r["b"]): (r["t"], r["s"]) for r in driver.read_rows(EDGE_READ[kind], {})}
         assert actual == {k: (t, s) for k, (_, t, s) in expected.items()}
@@ -124,12 +105,16 @@ class World:
 
     def load(self):
         projection.clear_all()
-        projection.users_bulk_upsert([UserRow(u, 1, UserState(f"u{u}", p)) for u, p in self.private.items()])
-        projection.movies_bulk_upsert([MovieRow(m, 1, MovieState(f"m{m}", None, g)) for m, g in self.genres.items()])
-        projection.follows_bulk_upsert([FollowRow(a, b, 1, FollowState(at(a * 10 + b))) for a, b in self.follows])
-        projection.likes_bulk_upsert([LikeRow(u, m, 1, LikeState(at(t))) for (u, m), t in self.likes.items()])
-        projection.ratings_bulk_upsert(
-            [RatingRow(u, m, 1, RatingState(s, at(t))) for (u, m), (s, t) in self.ratings.items()]
+        projection.apply(
+            projection.USERS, [Versioned((u,), 1, user_state(f"u{u}", p)) for u, p in self.private.items()]
+        )
+        projection.apply(
+            projection.MOVIES, [Versioned((m,), 1, movie_state(f"m{m}", None, g)) for m, g in self.genres.items()]
+        )
+        projection.apply(projection.FOLLOWS, [Versioned((a, b), 1, follow_state(a * 10 + b)) for a, b in self.follows])
+        projection.apply(projection.LIKES, [Versioned((u, m), 1, like_state(t)) for (u, m), t in self.likes.items()])
+        projection.apply(
+            projection.RATINGS, [Versioned((u, m), 1, rating_state(s, t)) for (u, m), (s, t) in self.ratings.items()]
         )
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from graph import queries
 from graph.types import AlsoLikedMovie, FollowSuggestion, MovieFriend
-from tests.graph.builders import at, follow, like, movie, rate, user
+from tests.graph.builders import apply_one, at, follow, like, movie, rate, user
 
 VIEWER, PUBLIC_FRIEND, MUTUAL_PRIVATE, ONE_WAY_PRIVATE, STRANGER, LOW_RATER = (
     1,
@@ -99,9 +99,7 @@ def test_private_friend_becomes_visible_when_following_back(social):
 
 
 def test_private_friend_hidden_again_after_unfollowing_back(social):
-    from graph.projection import apply_follow
-
-    apply_follow(MUTUAL_PRIVATE, VIEWER, 2, None)
+    apply_one("follow", (MUTUAL_PRIVATE, VIEWER), 2, None)
     assert summary(queries.friends_liked(VIEWER)) == [
         (11, 1, at(110), (2,)),
         (10, 1, at(100), (2,)),

@@ -12,8 +12,8 @@ import pytest
 from django.test import TestCase
 
 import vectors
-from backend.catalog.demo_loader import DEMO_CATALOG, load_demo
 from backend.catalog.models import Movie
+from backend.demo.loader import DEMO_CATALOG, load_demo
 from graph import driver, projection
 from tests.backend.discovery.helpers import titles
 

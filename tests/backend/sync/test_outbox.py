@@ -59,10 +59,10 @@ def test_a_rolled_back_write_leaves_no_event():
     before = OutboxEvent.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
         from backend.social.models import Follow
-        from backend.sync.outbox import record_event
+        from backend.sync.outbox import record_change
 
         Follow.objects.create(follower=alice, followee=bob)
-        record_event("follow", f"{alice.id}:{bob.id}", "follow.created", {"since": "2026-01-01T00:00:00+00:00"})
+        record_change("follow", f"{alice.id}:{bob.id}", "follow.created")
         raise RuntimeError("the request failed after the write")
     assert OutboxEvent.objects.count() == before
     assert not AggregateVersion.objects.filter(kind="follow").exists()
@@ -70,7 +70,7 @@ def test_a_rolled_back_write_leaves_no_event():
 
 @pytest.mark.django_db(transaction=True)
 def test_recording_outside_a_transaction_is_refused():
-    from backend.sync.outbox import record_event
+    from backend.sync.outbox import record_change
 
     with pytest.raises(RuntimeError, match="inside the transaction"):
-        record_event("user", "1", "user.updated", {"username": "x", "is_private": False})
+        record_change("user", "1", "user.updated")

@@ -1,5 +1,0 @@
-from django.urls import path
-
-from backend.core import views
-
-urlpatterns = [path("health/", views.HealthView.as_view(), name="health")]
