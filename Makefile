@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # pgserver and the embedded engines look for a runtime dir; a fresh CI shell has none.
 export XDG_RUNTIME_DIR ?= /tmp/runtime-$(shell id -u)
 
-.PHONY: install run test lint format bench clean-data
+.PHONY: install run test test-quick lint format bench clean-data
 
 install: $(VENV)/.installed
 
@@ -20,12 +20,22 @@ $(VENV)/.installed: requirements.txt
 run: install
 	$(PY) -m embedded
 
-test: install
+test: lint
 	$(PY) -m pytest
 
+# The quick loop: everything but the slow tests (real worker crashes, the launcher end to end).
+test-quick: install
+	$(PY) -m pytest -m "not slow"
+
+# Style, types, the layering (pyproject.toml: import-linter contracts) and migrations in step with
+# the models. The type check and the contracts read the settings, which need these set, not reached.
+LINT_ENV := DATABASE_URL=postgres://lint@localhost/lint SECRET_KEY=lint-only
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(LINT_ENV) $(VENV)/bin/mypy backend graph vectors tasks embedded
+	$(LINT_ENV) $(VENV)/bin/lint-imports
+	SECRET_KEY=lint-only $(PY) manage.py makemigrations --check --dry-run
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from neo4j import GraphDatabase
 from neo4j.exceptions import (
@@ -107,24 +107,17 @@ class EmbeddedGraphServer:
     def log_path(self) -> Path:
         return self.data_dir / LOG_FILE_NAME
 
-    def settings(self, **overrides: float | str) -> GraphSettings:
+    def settings(self, **overrides: Any) -> GraphSettings:
         """GraphSettings pointing at this server (keyword overrides for timeouts and pool size)."""
-        values: dict[str, float | int | str] = {"query_timeout_seconds": self.query_timeout_seconds}
-        values.update(overrides)
-        return GraphSettings(
-            uri=self.uri,
-            user=ROOT_USER,
-            password=self.password,
-            database=self.database,
-            **values,
-        )
+        values: dict[str, Any] = {"query_timeout_seconds": self.query_timeout_seconds, **overrides}
+        return GraphSettings(uri=self.uri, user=ROOT_USER, password=self.password, database=self.database, **values)
 
     def is_running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self.is_running() else None
+        return self._process.pid if self._process is not None and self.is_running() else None
 
     def start(self, timeout: float = 60.0) -> None:
         """Spawn the engine and return once a real Cypher query succeeds over Bolt.

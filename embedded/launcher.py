@@ -22,8 +22,10 @@ import threading
 from pathlib import Path
 
 from backend.config.env import BASE_DIR
+from embedded.graph import EmbeddedGraphServer
 from embedded.postgres import use_embedded_postgres
 from embedded.process import die_with_parent
+from embedded.redis import EmbeddedRedis
 from graph.errors import GraphError
 from vectors.errors import VectorStoreError
 
@@ -59,8 +61,8 @@ class Platform:
         self.http_port = http_port
         self.bolt_port = bolt_port
         self.graph_http_port = graph_http_port
-        self.graph_server = None
-        self.redis = None
+        self.graph_server: EmbeddedGraphServer | None = None
+        self.redis: EmbeddedRedis | None = None
         self.sync_worker: subprocess.Popen | None = None
         self.embedded_postgres = False
         self.engines: dict[str, str] = {}
@@ -71,8 +73,6 @@ class Platform:
         os.environ.setdefault("SECRET_KEY", _local_secret(self.data_dir / "secret_key"))
         self.embedded_postgres = use_embedded_postgres()
         if not os.environ.get("NEO4J_URI"):
-            from embedded.graph import EmbeddedGraphServer
-
             _require_free_port(self.bolt_port, "bolt")
             _require_free_port(self.graph_http_port, "graph_http")
             password = _local_secret(self.data_dir / "graph" / ".password")
@@ -93,8 +93,6 @@ class Platform:
             self.engines["graph"] = f"Neo4j at {os.environ['NEO4J_URI']}"
 
         if not os.environ.get("CELERY_BROKER_URL") or not os.environ.get("REDIS_URL"):
-            from embedded.redis import EmbeddedRedis
-
             self.redis = EmbeddedRedis(self.data_dir / "redis")
             self.redis.start()
             os.environ.setdefault("CELERY_BROKER_URL", self.redis.broker_url)
@@ -133,7 +131,7 @@ class Platform:
         server = waitress.create_server(application, host=HOST, port=self.http_port, threads=8)
         threading.Thread(target=server.run, name="http", daemon=True).start()
         beat = EmbeddedService(app, thread=True, schedule_filename=str(self.data_dir / "celerybeat-schedule"))
-        beat.start()
+        beat.start()  # type: ignore[union-attr]  # thread=True gives the threaded service
 
         self.start_sync_worker()
         for store, where in sorted(self.engines.items()):

@@ -4,6 +4,7 @@ background work (backend.core.jobs, by task name) into Celery messages."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.apps import AppConfig
 from kombu.exceptions import KombuError, OperationalError
@@ -21,11 +22,11 @@ class TasksConfig(AppConfig):
         jobs.job_requested.connect(send_to_celery, dispatch_uid="tasks.send_to_celery")
 
 
-def send_to_celery(sender, task_name: str, args: list, countdown: float | None, **kwargs) -> None:
+def send_to_celery(sender: object, task_name: str, args: list[Any], countdown: float | None, **kwargs: Any) -> None:
     from tasks.celery import app
 
     try:
-        app.tasks[task_name].apply_async(args=args, countdown=countdown)
+        app.tasks[task_name].apply_async(args=tuple(args), countdown=countdown)  # type: ignore[arg-type]  # None: now
     except (OperationalError, KombuError, OSError) as error:
         # Whatever must not be lost is kept in Postgres and sent again by a periodic task.
         logger.warning("broker refused %s (%s); it will be sent again", task_name, error)

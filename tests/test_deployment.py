@@ -25,7 +25,7 @@ DOCKERFILE = (BASE_DIR / "Dockerfile").read_text()
 ENV_EXAMPLE = (BASE_DIR / ".env.example").read_text()
 
 STORES = ("postgres", "neo4j", "qdrant", "redis")
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "worker-embeddings", "beat")
 # Every service built from the project's image; all of them load the Django settings.
 IMAGE_SERVICES = (*APP_SERVICES, "migrate", "flower")
 
@@ -221,15 +221,27 @@ def test_web_publishes_port_8000():
     assert "8000" in container_ports
 
 
-def test_worker_consumes_every_queue_the_celery_app_declares():
-    from tasks import app
+WORKERS = ("worker", "worker-embeddings")
 
-    arguments = command("worker")
+
+def worker_queues(service: str) -> set[str]:
+    arguments = command(service)
     assert arguments[0] == "celery" and "worker" in arguments
     assert option(arguments, "-A", "--app") == "tasks"
     queues = option(arguments, "-Q", "--queues")
-    assert queues is not None, "the worker names no queues"
-    assert set(queues.split(",")) == {queue.name for queue in app.conf.task_queues}
+    assert queues is not None, f"{service} names no queues"
+    return set(queues.split(","))
+
+
+def test_the_workers_consume_every_queue_the_celery_app_declares():
+    from tasks import app
+
+    assert set().union(*(worker_queues(service) for service in WORKERS)) == {q.name for q in app.conf.task_queues}
+
+
+def test_embeddings_have_a_pool_of_their_own():
+    assert worker_queues("worker-embeddings") == {"embeddings"}
+    assert "embeddings" not in worker_queues("worker")
 
 
 @pytest.mark.parametrize("service, subcommand", [("beat", "beat"), ("flower", "flower")])

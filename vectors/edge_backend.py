@@ -16,7 +16,9 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar, cast
+from uuid import UUID
 
 import qdrant_edge as edge
 
@@ -87,9 +89,20 @@ def translated_errors() -> Iterator[None]:
         raise VectorStoreUnavailable(f"Qdrant Edge failed: {message}") from error
 
 
+Condition = (
+    edge.FieldCondition
+    | edge.IsEmptyCondition
+    | edge.IsNullCondition
+    | edge.HasIdCondition
+    | edge.HasVectorCondition
+    | edge.NestedCondition
+    | edge.Filter
+)
+
+
 def build_filter(search_filter: SearchFilter | None, exclude_ids: Sequence[int] = ()) -> edge.Filter | None:
     """The Edge filter for a SearchFilter plus excluded ids (None when there is nothing to filter)."""
-    must: list = []
+    must: list[Condition] = []
     if search_filter is not None:
         if search_filter.genre is not None:
             must.append(edge.FieldCondition(GENRES_FIELD, match=edge.MatchValue(search_filter.genre)))
@@ -99,7 +112,7 @@ def build_filter(search_filter: SearchFilter | None, exclude_ids: Sequence[int] 
             # Edge has one numeric range type; the integer index answers it exactly.
             year_range = edge.RangeFloat(gte=search_filter.year_min, lte=search_filter.year_max)
             must.append(edge.FieldCondition(YEAR_FIELD, range=year_range))
-    must_not: list = []
+    must_not: list[Condition] = []
     if exclude_ids:
         must_not.append(edge.HasIdCondition({int(movie_id) for movie_id in exclude_ids}))
     if not must and not must_not:
@@ -163,11 +176,11 @@ class EdgeVectorStore:
                 existing_dimension = stored_dimension(self._path)
                 if existing_dimension != dimension:
                     raise VectorSizeMismatch(self._path, existing_dimension or -1, dimension)
-            indexed_fields = self._call(lambda shard: shard.info().payload_schema)
+            indexed_fields = self._call(lambda shard: dict(shard.info().payload_schema))
             for field_name, schema in PAYLOAD_INDEXES.items():
                 if field_name not in indexed_fields:
                     create_index = edge.UpdateOperation.create_field_index(field_name, schema)
-                    self._call(lambda shard, operation=create_index: shard.update(operation))
+                    self._call(partial(_update, operation=create_index))
             self._call(lambda shard: shard.flush())
 
     def _new_shard_config(self, dimension: int) -> edge.EdgeConfig:
@@ -202,7 +215,7 @@ class EdgeVectorStore:
     def delete(self, movie_ids: Sequence[int]) -> None:
         if not movie_ids:
             return
-        point_ids = [int(movie_id) for movie_id in movie_ids]
+        point_ids: list[int | UUID | str] = [int(movie_id) for movie_id in movie_ids]
         self._call(lambda shard: shard.update(edge.UpdateOperation.delete_points(point_ids)))
 
     def search(
@@ -254,8 +267,10 @@ class EdgeVectorStore:
         return [ScoredMovie(movie_id=int(hit.id), score=hit.score) for hit in hits]
 
     def _vectors(self, movie_ids: Sequence[int]) -> dict[int, list[float]]:
-        records = self._call(lambda shard: shard.retrieve(list(movie_ids), False, True))
-        return {int(record.id): list(record.vector) for record in records if record.vector is not None}
+        point_ids: list[int | UUID | str] = [int(movie_id) for movie_id in movie_ids]
+        records = self._call(lambda shard: shard.retrieve(point_ids, False, True))
+        # One unnamed dense vector per point: the collection's only vector.
+        return {int(record.id): cast(list[float], record.vector) for record in records if record.vector is not None}
 
     def get_vector(self, movie_id: int) -> tuple[float, ...] | None:
         vector = self._vectors([int(movie_id)]).get(int(movie_id))
@@ -270,7 +285,7 @@ class EdgeVectorStore:
         payload_fields = edge.PayloadSelector.Include([CONTENT_HASH_FIELD, VERSION_FIELD])
         while True:
             request = edge.ScrollRequest(offset=offset, limit=SCROLL_PAGE_SIZE, with_payload=payload_fields)
-            records, offset = self._call(lambda shard, page=request: shard.scroll(page))
+            records, offset = self._call(partial(_scroll, page=request))
             stored.extend(_stored_movie(int(record.id), record.payload or {}) for record in records)
             if offset is None:
                 return stored
@@ -278,7 +293,7 @@ class EdgeVectorStore:
     def stored_states(self, movie_ids: Sequence[int]) -> dict[int, StoredMovie]:
         if not movie_ids:
             return {}
-        point_ids = [int(movie_id) for movie_id in movie_ids]
+        point_ids: list[int | UUID | str] = [int(movie_id) for movie_id in movie_ids]
         records = self._call(
             lambda shard: shard.retrieve(
                 point_ids, edge.PayloadSelector.Include([CONTENT_HASH_FIELD, VERSION_FIELD]), False
@@ -329,7 +344,15 @@ class EdgeVectorStore:
                 self._directory_lock = None
 
 
-def _stored_movie(movie_id: int, payload: dict) -> StoredMovie:
+def _update(shard: edge.EdgeShard, operation: edge.UpdateOperation) -> None:
+    shard.update(operation)
+
+
+def _scroll(shard: edge.EdgeShard, page: edge.ScrollRequest) -> tuple[list[edge.Record], int | UUID | str | None]:
+    return shard.scroll(page)
+
+
+def _stored_movie(movie_id: int, payload: dict[str, Any]) -> StoredMovie:
     return StoredMovie(
         movie_id=movie_id,
         content_hash=str(payload.get(CONTENT_HASH_FIELD, "")),

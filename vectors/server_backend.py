@@ -8,7 +8,7 @@ searchable) when a call returns.
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import httpx
 from qdrant_client import QdrantClient, models
@@ -261,7 +261,7 @@ class ServerVectorStore:
         )
         if not records or records[0].vector is None:
             return None
-        return tuple(float(value) for value in records[0].vector)
+        return tuple(float(value) for value in cast(list[float], records[0].vector))
 
     def has(self, movie_id: int) -> bool:
         records = self._call(
@@ -276,10 +276,10 @@ class ServerVectorStore:
 
     def stored_movies(self) -> list[StoredMovie]:
         stored: list[StoredMovie] = []
-        offset = None
+        offset: models.ExtendedPointId | None = None
         while True:
             records, offset = self._call(
-                lambda page_start=offset: self._client.scroll(
+                lambda page_start=offset: self._client.scroll(  # type: ignore[misc]  # binds the page, B023
                     self._collection,
                     limit=SCROLL_PAGE_SIZE,
                     offset=page_start,
@@ -290,8 +290,8 @@ class ServerVectorStore:
             stored.extend(
                 StoredMovie(
                     movie_id=int(record.id),
-                    content_hash=str(record.payload.get(CONTENT_HASH_FIELD, "")),
-                    version=int(record.payload.get(VERSION_FIELD, 0)),
+                    content_hash=str((record.payload or {}).get(CONTENT_HASH_FIELD, "")),
+                    version=int((record.payload or {}).get(VERSION_FIELD, 0)),
                 )
                 for record in records
             )
@@ -312,8 +312,8 @@ class ServerVectorStore:
         return {
             int(record.id): StoredMovie(
                 movie_id=int(record.id),
-                content_hash=str(record.payload.get(CONTENT_HASH_FIELD, "")),
-                version=int(record.payload.get(VERSION_FIELD, 0)),
+                content_hash=str((record.payload or {}).get(CONTENT_HASH_FIELD, "")),
+                version=int((record.payload or {}).get(VERSION_FIELD, 0)),
             )
             for record in records
         }

@@ -8,6 +8,8 @@ every movie periodically so C's drift reaches all of them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -87,7 +89,11 @@ def _recompute(movie_ids: list[int] | None) -> int:
         Movie.objects.filter(**({"id__in": movie_ids} if movie_ids is not None else {})).values_list("id", "rank_score")
     )
     with connection.cursor() as cursor:
-        params = {"all": movie_ids is None, "ids": movie_ids or [], "m": float(settings.RANKING_MIN_VOTES)}
+        params: dict[str, Any] = {
+            "all": movie_ids is None,
+            "ids": movie_ids or [],
+            "m": float(settings.RANKING_MIN_VOTES),
+        }
         cursor.execute(_UPDATE_SCORES, params)
         after = dict(cursor.fetchall())
         cursor.execute(_UPDATE_POSITIONS)

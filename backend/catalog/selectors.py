@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from backend.catalog.models import Credit, Movie
@@ -18,7 +20,7 @@ def movie_list() -> QuerySet[Movie]:
 def movie_detail(movie_id: int) -> Movie:
     """The movie with genres, main cast and directors (the viewer's own activity: social.selectors)."""
     credits = Credit.objects.select_related("person").order_by("order", "id")
-    prefetches = [
+    prefetches: list[str | Prefetch[Any]] = [
         "genres",
         Prefetch("credits", queryset=credits.filter(kind=Credit.CAST), to_attr="cast"),
         Prefetch("credits", queryset=credits.filter(kind=Credit.CREW, job=DIRECTOR_JOB), to_attr="directors"),
@@ -27,7 +29,7 @@ def movie_detail(movie_id: int) -> Movie:
         movie = Movie.objects.prefetch_related(*prefetches).get(pk=movie_id)
     except Movie.DoesNotExist:
         raise NotFound("No such movie.") from None
-    movie.cast = movie.cast[:MAIN_CAST_SIZE]
+    movie.cast = movie.cast[:MAIN_CAST_SIZE]  # type: ignore[attr-defined]  # the Prefetch to_attr
     return movie
 
 

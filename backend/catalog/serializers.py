@@ -6,7 +6,7 @@ from backend.catalog.services import MOVIE_FIELDS
 
 
 class MovieSummarySerializer(serializers.ModelSerializer):
-    genres = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    genres = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Movie
@@ -89,7 +89,7 @@ class MovieWriteSerializer(serializers.ModelSerializer):
     """Staff input; `genres` are names and `credits` replace the movie's when given."""
 
     genres = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
-    credits = CreditInputSerializer(many=True, required=False, max_length=200)
+    credits = CreditInputSerializer(many=True, required=False, max_length=200)  # type: ignore[call-arg]  # ListSerializer takes it
 
     class Meta:
         model = Movie

@@ -10,6 +10,7 @@ import math
 import os
 import re
 from pathlib import Path
+from typing import Any, overload
 from urllib.parse import unquote, urlsplit
 
 import environ
@@ -69,6 +70,10 @@ class ConfigError(Exception):
 environ.Env.read_env(BASE_DIR / ".env")
 
 
+@overload
+def text(name: str, default: str) -> str: ...
+@overload
+def text(name: str, default: None = None) -> str | None: ...
 def text(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return default if value is None or value == "" else value
@@ -151,12 +156,12 @@ def throttle_rate(name: str, default: str) -> str:
     return value
 
 
-def database(name: str) -> dict | None:
+def database(name: str) -> dict[str, Any] | None:
     """Django DATABASES entry; a percent-encoded host (`%2Frun%2Fpostgresql`) names a socket dir."""
     value = url(name, ("postgres", "postgresql", "pgsql"))
     if value is None:
         return None
-    config = environ.Env.db_url_config(value)
+    config: dict[str, Any] = environ.Env.db_url_config(value)
     config["HOST"] = unquote(config.get("HOST") or "")
     return config
 

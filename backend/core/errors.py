@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 class ApplicationError(Exception):
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     code = "invalid"
 
     def __init__(self, message: str, *, code: str | None = None, fields: dict | None = None, extra: dict | None = None):

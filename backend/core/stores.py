@@ -18,7 +18,7 @@ def graph_settings() -> GraphSettings | None:
     return GraphSettings(
         uri=settings.NEO4J_URI,
         user=settings.NEO4J_USER,
-        password=settings.NEO4J_PASSWORD,
+        password=settings.NEO4J_PASSWORD or "",
         database=settings.NEO4J_DATABASE,
         query_timeout_seconds=settings.NEO4J_QUERY_TIMEOUT,
     )

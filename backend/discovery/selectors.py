@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -28,7 +29,7 @@ class Scored:
     score: float
 
 
-def users_by_id(user_ids: Sequence[int]) -> dict[int, object]:
+def users_by_id(user_ids: Sequence[int]) -> dict[int, Any]:
     return User.objects.select_related("profile").in_bulk(list(set(user_ids)))
 
 

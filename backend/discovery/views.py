@@ -1,6 +1,8 @@
 """Endpoints answered by the graph (social questions) and the vector store (similarity). A store
 that is down answers 503 through the one error handler; the writes elsewhere keep working."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -43,7 +45,7 @@ def _search_filter(params: dict) -> SearchFilter:
     )
 
 
-def _scored(results) -> list:
+def _scored(results) -> Any:
     return ScoredMovieSerializer([{"movie": r.movie, "score": r.score} for r in results], many=True).data
 
 

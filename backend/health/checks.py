@@ -47,7 +47,7 @@ def _vectors() -> None:
 
 def _broker() -> None:
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=CHECK_TIMEOUT_SECONDS) as connection:
-        connection.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT_SECONDS)
+        connection.ensure_connection(max_retries=1, timeout=int(CHECK_TIMEOUT_SECONDS))
 
 
 CHECKS: dict[str, Callable[[], None]] = {

@@ -48,6 +48,7 @@ def apply_graph_events(event_ids: list[int]) -> int:
         batches = [[d for d in live if d.event.kind == name] for name in kinds.KINDS]
         batches = [batch for batch in batches if batch]
         applied = 0
+        unavailable: GraphUnavailable | None
         for index, batch in enumerate(batches):
             graph_projection = kinds.get(batch[0].event.kind).graph
             assert graph_projection is not None
@@ -65,6 +66,7 @@ def apply_graph_events(event_ids: list[int]) -> int:
                 if unavailable is None:
                     continue
             # The store is down: what is not applied yet waits for it.
+            assert unavailable is not None
             deliveries.mark_retry(waiting + [d for later in batches[index + 1 :] for d in later], unavailable)
             break
         deliveries.mark_done(done)

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BooleanField, Model, QuerySet
+from django.db.models import BooleanField, Field, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 from backend.catalog.models import Credit, Movie
@@ -78,10 +78,8 @@ class ProjectedKind:
         if len(self.key_fields) == 1:
             return rows.filter(**{f"{self.key_fields[0]}__in": list(columns[0])})
         model: type[Model] = rows.model
-        quoted = ", ".join(
-            f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(model._meta.get_field(name).column)}"
-            for name in self.key_fields
-        )
+        table = connection.ops.quote_name(model._meta.db_table)
+        quoted = ", ".join(f"{table}.{connection.ops.quote_name(_column(model, name))}" for name in self.key_fields)
         arrays = ", ".join("%s::bigint[]" for _ in self.key_fields)
         return rows.filter(
             RawSQL(f"({quoted}) IN (SELECT * FROM unnest({arrays}))", [list(c) for c in columns], BooleanField())
@@ -112,6 +110,12 @@ class ProjectedKind:
         keys = [aggregate_key(*ids) for ids in self.rows().values_list(*self.key_fields).iterator(chunk_size=10_000)]
         recorded = dict(AggregateVersion.objects.filter(kind=self.name).values_list("key", "version").iterator())
         return {key: recorded.get(key, 0) for key in keys}
+
+
+def _column(model: type[Model], field_name: str) -> str:
+    field = model._meta.get_field(field_name)
+    assert isinstance(field, Field) and field.column
+    return field.column
 
 
 # ---------------------------------------------------------------- states

@@ -4,6 +4,8 @@ payload-only change (such as its rank score) reuses the stored vector."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 import vectors
@@ -56,7 +58,7 @@ def _write(events: list[OutboxEvent]) -> None:
     store.delete([int(e.key) for e in events if e.payload is None])
 
     upserts = [e for e in events if e.payload is not None]
-    texts = {e.id: form.text(e.payload) for e in upserts}
+    texts = {e.id: form.text(e.payload or {}) for e in upserts}
     hashes = {event_id: content_hash(text) for event_id, text in texts.items()}
     unchanged = {
         e.id: store.get_vector(int(e.key))
@@ -64,12 +66,14 @@ def _write(events: list[OutboxEvent]) -> None:
         if int(e.key) in stored and stored[int(e.key)].content_hash == hashes[e.id]
     }
     to_encode = [e for e in upserts if unchanged.get(e.id) is None]
-    encoded = vectors.get_embedder().encode([texts[e.id] for e in to_encode]) if to_encode else []
+    encoded: Any = vectors.get_embedder().encode([texts[e.id] for e in to_encode]) if to_encode else []
     vector_by_event = {e.id: vector for e, vector in zip(to_encode, encoded, strict=True)}
     vector_by_event.update({event_id: vector for event_id, vector in unchanged.items() if vector is not None})
     store.upsert(
         [
-            MoviePoint(int(e.key), vector_by_event[e.id], form.payload(int(e.key), e.version, e.payload, hashes[e.id]))
+            MoviePoint(
+                int(e.key), vector_by_event[e.id], form.payload(int(e.key), e.version, e.payload or {}, hashes[e.id])
+            )
             for e in upserts
         ]
     )

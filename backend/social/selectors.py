@@ -45,8 +45,8 @@ def movie_detail_for(movie_id: int, viewer) -> Movie:
     """The catalog's movie detail with, for a signed-in viewer, their own rating and like."""
     movie = movie_detail(movie_id)
     if viewer is not None and viewer.is_authenticated:
-        movie.viewer_ratings = list(Rating.objects.filter(user=viewer, movie_id=movie_id))
-        movie.viewer_likes = list(Like.objects.filter(user=viewer, movie_id=movie_id))
+        movie.viewer_ratings = list(Rating.objects.filter(user=viewer, movie_id=movie_id))  # type: ignore[attr-defined]
+        movie.viewer_likes = list(Like.objects.filter(user=viewer, movie_id=movie_id))  # type: ignore[attr-defined]
     return movie
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Min, Q, Sum
@@ -35,7 +36,7 @@ def target_health() -> list[TargetHealth]:
     now = timezone.now()
     health = []
     for target, _ in Delivery.TARGETS:
-        row = found.get(target, {})
+        row: Any = found.get(target, {})
         oldest = row.get("oldest")
         health.append(
             TargetHealth(

@@ -4,6 +4,7 @@ pending and send them on commit; the version guards make a replay of old events 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -23,7 +24,7 @@ def _requeue(deliveries: QuerySet[Delivery]) -> int:
         for _, event_id, target in rows:
             by_target[target].append(event_id)
         for target, event_ids in by_target.items():
-            transaction.on_commit(lambda ids=event_ids, t=target: dispatch.send(ids, (t,)))
+            transaction.on_commit(partial(dispatch.send, event_ids, (target,)))
     return len(rows)
 
 

@@ -12,7 +12,8 @@ from typing import Any, Protocol
 
 
 class AggregateKind(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     @property
     def targets(self) -> tuple[str, ...]:

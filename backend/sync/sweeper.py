@@ -5,6 +5,7 @@ broker keeping messages (a crash between commit and dispatch, a Redis restart, a
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -35,5 +36,5 @@ def sweep() -> dict[str, int]:
         by_target[target].append(event_id)
     for target, event_ids in by_target.items():
         if event_ids:
-            transaction.on_commit(lambda ids=event_ids, t=target: dispatch.send(ids, (t,)))
+            transaction.on_commit(partial(dispatch.send, event_ids, (target,)))
     return {target: len(ids) for target, ids in by_target.items()}

@@ -18,6 +18,8 @@ import pytest
 from backend.config.env import BASE_DIR, SERVICE_URLS
 from embedded.graph import free_port
 
+pytestmark = pytest.mark.slow
+
 START_TIMEOUT_SECONDS = 240
 
 

@@ -291,17 +291,17 @@ def build_social(movies: list[dict]) -> dict:
                 score = max(score, 3.5 + rng.choice([0.0, 0.5, 1.0, 1.5]))
             ratings.append([username, m["key"], _half(score)])
 
-    names = [u["username"] for u in users]
+    names = [str(u["username"]) for u in users]
     pairs: set[tuple[str, str]] = set()
     for u in names:
-        favs = set(taste[u][0])
+        favourite_genres = set(taste[u][0])
         others = [v for v in names if v != u]
         weights = []
         for v in others:
             w = 1.0
             if v in POPULAR:
                 w *= 6.0
-            if favs & set(taste[v][0]):
+            if favourite_genres & set(taste[v][0]):
                 w *= 4.0
             weights.append(w)
         for v in _weighted_sample(rng, others, weights, rng.randint(3, 5)):

@@ -21,7 +21,7 @@ from tests.backend.projector.workers import CeleryProcess, wait_until, worker_en
 from tests.factories import MovieFactory, UserFactory
 from vectors.settings import VectorSettings
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CONVERGE_TIMEOUT_SECONDS = 180
 
