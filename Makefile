@@ -44,6 +44,7 @@ format: install
 bench: install
 	$(PY) bench/bench_catalog.py --quick
 	$(PY) bench/bench_sync.py --quick
+	$(PY) bench/bench_projection.py --quick
 	$(PY) bench/bench_graph.py --quick
 	$(PY) bench/bench_vectors.py --quick
 

@@ -151,6 +151,9 @@ def main() -> None:
 
     import django
 
+    from embedded.postgres import use_embedded_postgres
+
+    use_embedded_postgres()
     django.setup()
     from django.conf import settings
     from django.core.management import call_command

@@ -35,8 +35,10 @@ os.environ.update(
 
 def start_engines():
     from embedded.graph import EmbeddedGraphServer, free_port
+    from embedded.postgres import use_embedded_postgres
     from embedded.redis import EmbeddedRedis
 
+    use_embedded_postgres()
     broker = EmbeddedRedis(DATA / "redis", append_only=False)
     broker.start()
     bolt, http = free_port(), free_port()
