@@ -202,6 +202,9 @@ def burst(port: int, movies: int, clients: int, path: dict[str, int], label: str
     token = post_json(f"{base}/auth/token/", {"username": "bench_staff", "password": "bench-password-2026"})["access"]
 
     worker = start_worker(path, DATA / f"worker-{label}.log")
+    # Ready once it has applied the staff account's event: the burst starts on a running worker.
+    while next(h for h in target_health() if h.target == "graph").backlog:
+        time.sleep(0.25)
     oldest: list[float] = []
     done = threading.Event()
 
