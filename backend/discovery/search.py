@@ -1,0 +1,77 @@
+"""The one search box: Postgres's title-first ranking and Qdrant's semantic ranking of the same
+text, filtered inside each engine, fused (discovery.fusion), hydrated in one query.
+
+Postgres is the system of record, so it always answers; when the vector store cannot, the answer
+comes from Postgres alone and says so (`semantic_available`), rather than failing the request.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import vectors
+from backend.catalog.models import Movie
+from backend.catalog.selectors import movies_in_order_one_query
+from backend.catalog.title_search import TitleMatch, rank_by_title
+from backend.discovery.fusion import FusedHit, SemanticHit, TitleHit, fuse
+from vectors.errors import VectorStoreUnavailable
+from vectors.types import SearchFilter
+
+logger = logging.getLogger(__name__)
+
+# Each engine ranks this many candidates (or the limit, if higher) for the fusion to choose from.
+CANDIDATES_PER_ENGINE = 50
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    movie: Movie
+    hit: FusedHit
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    results: list[SearchResult]
+    semantic_available: bool
+
+
+def title_ranking(text: str, search_filter: SearchFilter, *, limit: int) -> list[TitleHit]:
+    """Postgres's side: the title-first ranking with the filters in SQL. Two queries (typos, ranking)."""
+    movies = Movie.objects.all()
+    if search_filter.genre is not None:
+        movies = movies.filter(genres__name=search_filter.genre)
+    if search_filter.year_min is not None:
+        movies = movies.filter(year__gte=search_filter.year_min)
+    if search_filter.year_max is not None:
+        movies = movies.filter(year__lte=search_filter.year_max)
+    if search_filter.language is not None:
+        movies = movies.filter(original_language=search_filter.language)
+    rows = rank_by_title(movies, text).values_list("id", "title_match", "title_similarity")[:limit]
+    return [TitleHit(movie_id, TitleMatch(match), similarity) for movie_id, match, similarity in rows]
+
+
+def semantic_ranking(text: str, search_filter: SearchFilter, *, limit: int) -> list[SemanticHit]:
+    """Qdrant's side: the nearest plot embeddings to the text's, the filters inside Qdrant.
+    Raises VectorStoreUnavailable."""
+    query = vectors.get_embedder().encode([text])[0]
+    return [
+        SemanticHit(hit.movie_id, hit.score) for hit in vectors.get_vector_store().search(query, limit, search_filter)
+    ]
+
+
+def search(text: str, *, limit: int, search_filter: SearchFilter) -> SearchAnswer:
+    """The best `limit` movies for `text`, whichever it describes: a title or what happens in a film."""
+    candidates = max(limit, CANDIDATES_PER_ENGINE)
+    title_hits = title_ranking(text, search_filter, limit=candidates)
+    try:
+        semantic_hits = semantic_ranking(text, search_filter, limit=candidates)
+        semantic_available = True
+    except VectorStoreUnavailable as error:
+        logger.warning("search answers from Postgres alone: the vector store is unavailable: %s", error)
+        semantic_hits, semantic_available = [], False
+    fused = fuse(title_hits, semantic_hits, limit=limit)
+    movies = {movie.id: movie for movie in movies_in_order_one_query([hit.movie_id for hit in fused])}
+    # A movie the vector store still has after Postgres deleted it is dropped (the sync lag).
+    results = [SearchResult(movies[hit.movie_id], hit) for hit in fused if hit.movie_id in movies]
+    return SearchAnswer(results, semantic_available)
