@@ -183,9 +183,11 @@ def rank_by_title(queryset: QuerySet[Movie], text: str, *, order: bool = True) -
     )
     if not order:
         return ranked
+    # A constant year_match (no year typed) is left out: Postgres reads a constant as a column number.
+    by_year = [F("year_match").desc()] if query.year else []
     return ranked.order_by(
         F("title_match").desc(),
-        F("year_match").desc(),
+        *by_year,
         Case(
             When(title_match=int(TitleMatch.TYPO), then=F("title_similarity")),
             When(title_match=int(TitleMatch.OVERVIEW), then=F("text_rank")),

@@ -1,0 +1,61 @@
+"""Fusing the title and semantic rankings (backend/discovery/fusion.py): plain values, no store."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.catalog.title_search import TitleMatch
+from backend.discovery.fusion import RRF_K, SemanticHit, TitleHit, fuse, reciprocal_rank
+
+
+def _title(movie_id: int, match: TitleMatch = TitleMatch.OVERVIEW, similarity: float = 0.0) -> TitleHit:
+    return TitleHit(movie_id, match, similarity)
+
+
+def _semantic(*movie_ids: int) -> list[SemanticHit]:
+    return [SemanticHit(movie_id, 1.0 - n / 100) for n, movie_id in enumerate(movie_ids)]
+
+
+@pytest.mark.parametrize(
+    ("match", "similarity"),
+    [(TitleMatch.EXACT, 1.0), (TitleMatch.PREFIX, 0.4), (TitleMatch.WORDS, 0.2), (TitleMatch.TYPO, 0.6)],
+)
+def test_a_title_led_match_comes_before_what_the_semantic_side_ranks_first(match, similarity):
+    fused = fuse([_title(1, match, similarity)], _semantic(2, 3, 1), limit=3)
+
+    assert [hit.movie_id for hit in fused] == [1, 2, 3]
+    assert fused[0].matched_by == ("title", "semantic")
+    assert fused[0].title_match == match
+
+
+def test_a_weak_typo_or_overview_match_is_fused_by_reciprocal_rank():
+    title_hits = [_title(1, TitleMatch.TYPO, 0.36), _title(2)]
+
+    fused = fuse(title_hits, _semantic(3, 2), limit=3)
+
+    # 2 is in both rankings; 1 and 3 each lead one, so the tie goes to the lower id.
+    assert [hit.movie_id for hit in fused] == [2, 1, 3]
+    assert fused[0].score == pytest.approx(reciprocal_rank(2) + reciprocal_rank(2))
+    assert [hit.matched_by for hit in fused] == [("title", "semantic"), ("title",), ("semantic",)]
+    assert fused[2].title_match is None
+
+
+def test_plain_rrf_lets_the_semantic_first_place_tie_an_exact_title():
+    fused = fuse([_title(1, TitleMatch.EXACT, 1.0)], _semantic(2), limit=2, title_led_first=False)
+
+    assert [hit.movie_id for hit in fused] == [1, 2]
+    assert fused[0].score == fused[1].score == pytest.approx(1 / (RRF_K + 1))
+
+
+def test_scores_fall_with_the_order_and_the_limit_holds():
+    title_hits = [_title(1, TitleMatch.EXACT, 1.0), _title(2, TitleMatch.PREFIX), _title(3)]
+
+    fused = fuse(title_hits, _semantic(4, 5, 3, 6), limit=5)
+
+    assert [hit.movie_id for hit in fused] == [1, 2, 3, 4, 5]
+    assert [hit.score for hit in fused] == sorted((hit.score for hit in fused), reverse=True)
+    assert fused[1].score > 1 > fused[2].score
+
+
+def test_nothing_from_either_side_fuses_to_nothing():
+    assert fuse([], [], limit=10) == []
