@@ -8,6 +8,9 @@ comes from Postgres alone and says so (`semantic_available`), rather than failin
 from __future__ import annotations
 
 import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import vectors
@@ -22,6 +25,14 @@ logger = logging.getLogger(__name__)
 
 # Each engine ranks this many candidates (or the limit, if higher) for the fusion to choose from.
 CANDIDATES_PER_ENGINE = 50
+# The semantic side (encode, then Qdrant) runs on these threads while the request's thread asks
+# Postgres, so a search costs the slower of the two rather than their sum; as many as the web
+# server's threads (waitress runs 8), so one request never waits for another's.
+SEMANTIC_THREADS = 8
+
+_executor_lock = threading.Lock()
+_executor: ThreadPoolExecutor | None = None
+_executor_pid: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,12 +71,24 @@ def semantic_ranking(text: str, search_filter: SearchFilter, *, limit: int) -> l
     ]
 
 
+def _semantic_executor() -> ThreadPoolExecutor:
+    """The process's pool, created on first use and again after a fork (threads do not survive one)."""
+    global _executor, _executor_pid
+    with _executor_lock:
+        if _executor is None or _executor_pid != os.getpid():
+            _executor = ThreadPoolExecutor(max_workers=SEMANTIC_THREADS, thread_name_prefix="semantic-search")
+            _executor_pid = os.getpid()
+        return _executor
+
+
 def search(text: str, *, limit: int, search_filter: SearchFilter) -> SearchAnswer:
-    """The best `limit` movies for `text`, whichever it describes: a title or what happens in a film."""
+    """The best `limit` movies for `text`, whichever it describes: a title or what happens in a film.
+    Three Postgres queries (typos, the title ranking, the hydration) and one Qdrant search."""
     candidates = max(limit, CANDIDATES_PER_ENGINE)
+    semantic = _semantic_executor().submit(semantic_ranking, text, search_filter, limit=candidates)
     title_hits = title_ranking(text, search_filter, limit=candidates)
     try:
-        semantic_hits = semantic_ranking(text, search_filter, limit=candidates)
+        semantic_hits = semantic.result()
         semantic_available = True
     except VectorStoreUnavailable as error:
         logger.warning("search answers from Postgres alone: the vector store is unavailable: %s", error)
