@@ -12,6 +12,8 @@ Usage: .venv/bin/python bench/bench_search.py [--imdb ../shared/datasets/imdb-to
     (/api/movies/?q=), the semantic box (/api/search/semantic/) and the fused /api/search/; plus
     the bare model (the same model on the films' overviews alone, exact cosine, no store) and
     plain RRF without title-led ordering. Prints hit@1, hit@3, hit@10 and MRR@10 per query kind.
+    The ablations drop one step of /api/search/ each: the re-ranking of the semantic candidates by
+    the words they share with the text, and the title-led order (plain RRF).
     --compare-texts also measures other embedding-text compositions with the bare model.
 (2) Latency. --movies synthetic films (titles from the IMDb vocabulary; random unit vectors, since
     latency does not depend on what the vectors mean) join the real ones; p50/p95 of /api/search/
@@ -465,15 +467,24 @@ def api_ranking(client, path: str, params: dict) -> list[int]:
     return [row["movie"]["id"] if "movie" in row else row["id"] for row in rows]
 
 
-def boxes(client, bare_model_ranking: Callable[[str], list[int]]) -> dict[str, Callable[[str], list[int]]]:
-    from backend.discovery.fusion import fuse
+def boxes(client, bare_rankings: dict[str, Callable[[str], list[int]]]) -> dict[str, Callable[[str], list[int]]]:
+    from backend.catalog.selectors import movies_with_word_overlap
+    from backend.discovery.fusion import fuse, rerank_by_word_overlap
     from backend.discovery.search import CANDIDATES_PER_ENGINE, semantic_ranking, title_ranking
     from vectors.types import SearchFilter
 
-    def plain_rrf(text: str) -> list[int]:
-        title_hits = title_ranking(text, SearchFilter(), limit=CANDIDATES_PER_ENGINE)
-        semantic_hits = semantic_ranking(text, SearchFilter(), limit=CANDIDATES_PER_ENGINE)
-        return [hit.movie_id for hit in fuse(title_hits, semantic_hits, limit=TOP_K, title_led_first=False)]
+    def fused_variant(*, title_led_first: bool, rerank: bool) -> Callable[[str], list[int]]:
+        def ranking(text: str) -> list[int]:
+            title_hits = title_ranking(text, SearchFilter(), limit=CANDIDATES_PER_ENGINE)
+            semantic_hits = semantic_ranking(text, SearchFilter(), limit=CANDIDATES_PER_ENGINE)
+            if rerank:
+                movies = movies_with_word_overlap([hit.movie_id for hit in semantic_hits], text)
+                overlap = {movie_id: movie.word_overlap for movie_id, movie in movies.items()}
+                semantic_hits = rerank_by_word_overlap(semantic_hits, overlap)
+            fused = fuse(title_hits, semantic_hits, limit=TOP_K, title_led_first=title_led_first)
+            return [hit.movie_id for hit in fused]
+
+        return ranking
 
     return {
         "title box /api/movies/?q=": lambda q: api_ranking(client, "/api/movies/", {"q": q, "page_size": TOP_K}),
@@ -481,8 +492,9 @@ def boxes(client, bare_model_ranking: Callable[[str], list[int]]) -> dict[str, C
             client, "/api/search/semantic/", {"q": q, "limit": TOP_K}
         ),
         "fused /api/search/": lambda q: api_ranking(client, "/api/search/", {"q": q, "limit": TOP_K}),
-        "plain RRF (ablation)": plain_rrf,
-        "bare model, overviews": bare_model_ranking,
+        "  fused, no word re-rank": fused_variant(title_led_first=True, rerank=False),
+        "  fused, plain RRF": fused_variant(title_led_first=False, rerank=True),
+        **bare_rankings,
     }
 
 
@@ -635,7 +647,15 @@ def main() -> None:
     demo_ids = {film.title: movie_id for film, movie_id in zip(films, ids, strict=True) if film in demo}
     queries = build_queries(films, ids, demo_ids, rng)
     client = Client(HTTP_HOST="localhost")
-    box_rankings = boxes(client, bare_model(films, ids, lambda film: film.overview))
+    from vectors.text import movie_embedding_text
+
+    bare_rankings = {
+        "bare model, overviews": bare_model(films, ids, lambda film: film.overview),
+        "bare model, vectors.text": bare_model(
+            films, ids, lambda f: movie_embedding_text(f.title, f.year, f.genres, f.overview)
+        ),
+    }
+    box_rankings = boxes(client, bare_rankings)
     evaluation = evaluate(queries, box_rankings)
     print_table(queries, evaluation, list(box_rankings))
     if args.show_misses:
@@ -643,14 +663,15 @@ def main() -> None:
             print(f"misses of {box} on {kind}: " + "; ".join(missed[:40]))
 
     if args.compare_texts:
-        from vectors.text import movie_embedding_text
-
         plot_queries = [q for q in queries if q.kind == "plot description"]
         compositions = {
             "overview only": lambda f: f.overview,
             "vectors.text (current)": lambda f: movie_embedding_text(f.title, f.year, f.genres, f.overview),
+            "the previous text": lambda f: (
+                f"{f.title} ({f.year or ''}). Genres: {', '.join(sorted(f.genres))}. {f.overview}"
+            ),
             "title. overview": lambda f: f"{f.title}. {f.overview}",
-            "overview + genres": lambda f: f"{f.overview} Genres: {', '.join(f.genres)}.",
+            "genres. overview": lambda f: f"Genres: {', '.join(sorted(f.genres))}. {f.overview}",
         }
         print("\nembedding text compositions, bare model, exact cosine, plot descriptions:")
         for name, texts_of in compositions.items():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Value
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from backend.catalog.models import Credit, Genre, Movie
 from backend.catalog.titles import normalize_title
@@ -49,12 +51,18 @@ def movies_in_order(movie_ids: list[int]) -> list[Movie]:
     return [found[movie_id] for movie_id in movie_ids if movie_id in found]
 
 
-def movies_in_order_one_query(movie_ids: list[int]) -> list[Movie]:
-    """Like movies_in_order, in one query: genre names come as `genre_names` (sorted), for
-    MovieRowSerializer, instead of a prefetch."""
+def movies_with_word_overlap(movie_ids: list[int], text: str) -> dict[int, Movie]:
+    """The movies of these ids that Postgres still has, in one query: genre names come as
+    `genre_names` (sorted, for MovieRowSerializer) instead of a prefetch, and `word_overlap` is how
+    many of the text's words their title and overview share, as Postgres's cover-density rank of
+    any of the words (0 for none; damped by the document's length)."""
     genre_names = Genre.objects.filter(movies=OuterRef("pk")).order_by("name").values("name")
-    found = Movie.objects.annotate(genre_names=ArraySubquery(genre_names)).in_bulk(movie_ids)
-    return [found[movie_id] for movie_id in movie_ids if movie_id in found]
+    words = [f"'{word}'" for word in re.findall(r"\w+", text.lower())]
+    any_word = SearchQuery(" | ".join(words) or "''", search_type="raw", config="english")
+    return Movie.objects.annotate(
+        genre_names=ArraySubquery(genre_names),
+        word_overlap=SearchRank(F("search_document"), any_word, cover_density=True, normalization=Value(1)),
+    ).in_bulk(movie_ids)
 
 
 def title_suggestions(text: str, *, limit: int) -> list[dict]:

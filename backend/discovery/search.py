@@ -1,5 +1,6 @@
 """The one search box: Postgres's title-first ranking and Qdrant's semantic ranking of the same
-text, filtered inside each engine, fused (discovery.fusion), hydrated in one query.
+text, filtered inside each engine; the semantic candidates re-ranked by the words they share with
+the text, both fused (discovery.fusion), hydrated in one query.
 
 Postgres is the system of record, so it always answers; when the vector store cannot, the answer
 comes from Postgres alone and says so (`semantic_available`), rather than failing the request.
@@ -15,9 +16,9 @@ from dataclasses import dataclass
 
 import vectors
 from backend.catalog.models import Movie
-from backend.catalog.selectors import movies_in_order_one_query
+from backend.catalog.selectors import movies_with_word_overlap
 from backend.catalog.title_search import TitleMatch, rank_by_title
-from backend.discovery.fusion import FusedHit, SemanticHit, TitleHit, fuse
+from backend.discovery.fusion import FusedHit, SemanticHit, TitleHit, fuse, rerank_by_word_overlap
 from vectors.errors import VectorStoreUnavailable
 from vectors.types import SearchFilter
 
@@ -93,8 +94,10 @@ def search(text: str, *, limit: int, search_filter: SearchFilter) -> SearchAnswe
     except VectorStoreUnavailable as error:
         logger.warning("search answers from Postgres alone: the vector store is unavailable: %s", error)
         semantic_hits, semantic_available = [], False
+    # One query hydrates every candidate and scores its word overlap with the text at once.
+    movies = movies_with_word_overlap(list({hit.movie_id for hit in (*title_hits, *semantic_hits)}), text)
+    semantic_hits = rerank_by_word_overlap(semantic_hits, {movie_id: m.word_overlap for movie_id, m in movies.items()})
     fused = fuse(title_hits, semantic_hits, limit=limit)
-    movies = {movie.id: movie for movie in movies_in_order_one_query([hit.movie_id for hit in fused])}
     # A movie the vector store still has after Postgres deleted it is dropped (the sync lag).
     results = [SearchResult(movies[hit.movie_id], hit) for hit in fused if hit.movie_id in movies]
     return SearchAnswer(results, semantic_available)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend.catalog.title_search import TitleMatch
-from backend.discovery.fusion import RRF_K, SemanticHit, TitleHit, fuse, reciprocal_rank
+from backend.discovery.fusion import RRF_K, SemanticHit, TitleHit, fuse, reciprocal_rank, rerank_by_word_overlap
 
 
 def _title(movie_id: int, match: TitleMatch = TitleMatch.OVERVIEW, similarity: float = 0.0) -> TitleHit:
@@ -59,3 +59,13 @@ def test_scores_fall_with_the_order_and_the_limit_holds():
 
 def test_nothing_from_either_side_fuses_to_nothing():
     assert fuse([], [], limit=10) == []
+
+
+def test_word_overlap_reorders_the_semantic_ranking_and_missing_ids_count_zero():
+    hits = [SemanticHit(1, 0.60), SemanticHit(2, 0.58), SemanticHit(3, 0.50)]
+
+    reranked = rerank_by_word_overlap(hits, {2: 0.2, 3: 0.05}, weight=0.2)
+
+    assert [hit.movie_id for hit in reranked] == [2, 1, 3]
+    assert reranked[0].score == pytest.approx(0.58 + 0.04)
+    assert rerank_by_word_overlap(hits, {}) == hits
