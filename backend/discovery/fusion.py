@@ -55,10 +55,14 @@ class FusedHit:
     title_match: TitleMatch | None
 
 
-def is_title_led(hit: TitleHit) -> bool:
-    return hit.match in TITLE_LED_MATCHES or (
-        hit.match == TitleMatch.TYPO and hit.similarity >= TITLE_LED_TYPO_SIMILARITY
-    )
+def is_title_led(hit: TitleHit, rank: int) -> bool:
+    """Whether a title hit (at this 1-based rank of the title ranking) leads the fused results.
+    The best title hit leads even as a weaker typo ("21 grmas" 0.38): Postgres ranks typos after
+    every exact, prefix and word match, so a typo first means nothing matched better, and a long
+    description never comes this close to a title (the typo search skips past eight words)."""
+    if hit.match in TITLE_LED_MATCHES:
+        return True
+    return hit.match == TitleMatch.TYPO and (rank == 1 or hit.similarity >= TITLE_LED_TYPO_SIMILARITY)
 
 
 def reciprocal_rank(rank: int) -> float:
@@ -94,9 +98,8 @@ def fuse(
             rrf[hit.movie_id] = rrf.get(hit.movie_id, 0.0) + reciprocal_rank(rank)
             engines.setdefault(hit.movie_id, []).append(engine)
     title_by_id = {hit.movie_id: hit for hit in title_hits}
-    led_rank = {
-        hit.movie_id: rank for rank, hit in enumerate(h for h in title_hits if title_led_first and is_title_led(h))
-    }
+    led = [hit for rank, hit in enumerate(title_hits, start=1) if title_led_first and is_title_led(hit, rank)]
+    led_rank = {hit.movie_id: rank for rank, hit in enumerate(led)}
 
     def order(movie_id: int) -> tuple:
         if movie_id in led_rank:

@@ -28,15 +28,16 @@ def test_a_title_led_match_comes_before_what_the_semantic_side_ranks_first(match
     assert fused[0].title_match == match
 
 
-def test_a_weak_typo_or_overview_match_is_fused_by_reciprocal_rank():
-    title_hits = [_title(1, TitleMatch.TYPO, 0.36), _title(2)]
+def test_a_weak_typo_after_the_first_title_hit_or_an_overview_match_is_fused_by_reciprocal_rank():
+    title_hits = [_title(4, TitleMatch.TYPO, 0.40), _title(1, TitleMatch.TYPO, 0.36), _title(2)]
 
-    fused = fuse(title_hits, _semantic(3, 2), limit=3)
+    fused = fuse(title_hits, _semantic(3, 2), limit=4)
 
-    # 2 is in both rankings; 1 and 3 each lead one, so the tie goes to the lower id.
-    assert [hit.movie_id for hit in fused] == [2, 1, 3]
-    assert fused[0].score == pytest.approx(reciprocal_rank(2) + reciprocal_rank(2))
-    assert [hit.matched_by for hit in fused] == [("title", "semantic"), ("title",), ("semantic",)]
+    # 4 leads as the best title hit; then 2, in both rankings; then 3, first of the semantic
+    # ranking, before 1, second of the title ranking.
+    assert [hit.movie_id for hit in fused] == [4, 2, 3, 1]
+    assert fused[1].score == pytest.approx(reciprocal_rank(3) + reciprocal_rank(2))
+    assert [hit.matched_by for hit in fused] == [("title",), ("title", "semantic"), ("semantic",), ("title",)]
     assert fused[2].title_match is None
 
 
