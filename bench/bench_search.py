@@ -468,7 +468,7 @@ def api_ranking(client, path: str, params: dict) -> list[int]:
 
 
 def boxes(client, bare_rankings: dict[str, Callable[[str], list[int]]]) -> dict[str, Callable[[str], list[int]]]:
-    from backend.catalog.selectors import movies_with_word_overlap
+    from backend.catalog.selectors import word_overlap
     from backend.discovery.fusion import fuse, rerank_by_word_overlap
     from backend.discovery.search import CANDIDATES_PER_ENGINE, semantic_ranking, title_ranking
     from vectors.types import SearchFilter
@@ -478,8 +478,7 @@ def boxes(client, bare_rankings: dict[str, Callable[[str], list[int]]]) -> dict[
             title_hits = title_ranking(text, SearchFilter(), limit=CANDIDATES_PER_ENGINE)
             semantic_hits = semantic_ranking(text, SearchFilter(), limit=CANDIDATES_PER_ENGINE)
             if rerank:
-                movies = movies_with_word_overlap([hit.movie_id for hit in semantic_hits], text)
-                overlap = {movie_id: movie.word_overlap for movie_id, movie in movies.items()}
+                overlap = word_overlap([hit.movie_id for hit in semantic_hits], text)
                 semantic_hits = rerank_by_word_overlap(semantic_hits, overlap)
             fused = fuse(title_hits, semantic_hits, limit=TOP_K, title_led_first=title_led_first)
             return [hit.movie_id for hit in fused]

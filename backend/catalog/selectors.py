@@ -15,12 +15,14 @@ from backend.social.models import Like, Rating
 
 MAIN_CAST_SIZE = 5
 DIRECTOR_JOB = "Director"
+# Generated for search, read by SQL only: lists and search results leave them in the database.
+UNSHOWN_SEARCH_FIELDS = ("search_document", "title_words")
 # Shorter prefixes match too much of a catalogue to be worth suggesting from.
 SUGGEST_MIN_KEY_LENGTH = 2
 
 
 def movie_list() -> QuerySet[Movie]:
-    return Movie.objects.prefetch_related("genres").order_by("rank_position", "id")
+    return Movie.objects.defer(*UNSHOWN_SEARCH_FIELDS).prefetch_related("genres").order_by("rank_position", "id")
 
 
 def movie_detail(movie_id: int, viewer=None) -> Movie:
@@ -51,18 +53,27 @@ def movies_in_order(movie_ids: list[int]) -> list[Movie]:
     return [found[movie_id] for movie_id in movie_ids if movie_id in found]
 
 
-def movies_with_word_overlap(movie_ids: list[int], text: str) -> dict[int, Movie]:
-    """The movies of these ids that Postgres still has, in one query: genre names come as
-    `genre_names` (sorted, for MovieRowSerializer) instead of a prefetch, and `word_overlap` is how
-    many of the text's words their title and overview share, as Postgres's cover-density rank of
-    any of the words (0 for none; damped by the document's length)."""
+def movies_in_order_one_query(movie_ids: list[int]) -> list[Movie]:
+    """Like movies_in_order, in one query: genre names come as `genre_names` (sorted, for
+    MovieRowSerializer) instead of a prefetch, and the search columns, which no answer shows,
+    stay in the database."""
     genre_names = Genre.objects.filter(movies=OuterRef("pk")).order_by("name").values("name")
+    found = (
+        Movie.objects.defer(*UNSHOWN_SEARCH_FIELDS).annotate(genre_names=ArraySubquery(genre_names)).in_bulk(movie_ids)
+    )
+    return [found[movie_id] for movie_id in movie_ids if movie_id in found]
+
+
+def word_overlap(movie_ids: list[int], text: str) -> dict[int, float]:
+    """How many of the text's words each movie's title and overview share: Postgres's
+    cover-density rank of any of the words, damped by the document's length (0 for none).
+    Movies Postgres no longer has are absent. One query over these rows only."""
     words = [f"'{word}'" for word in re.findall(r"\w+", text.lower())]
-    any_word = SearchQuery(" | ".join(words) or "''", search_type="raw", config="english")
-    return Movie.objects.annotate(
-        genre_names=ArraySubquery(genre_names),
-        word_overlap=SearchRank(F("search_document"), any_word, cover_density=True, normalization=Value(1)),
-    ).in_bulk(movie_ids)
+    if not words or not movie_ids:
+        return {}
+    any_word = SearchQuery(" | ".join(words), search_type="raw", config="english")
+    rank = SearchRank(F("search_document"), any_word, cover_density=True, normalization=Value(1))
+    return dict(Movie.objects.filter(id__in=movie_ids).annotate(overlap=rank).values_list("id", "overlap"))
 
 
 def title_suggestions(text: str, *, limit: int) -> list[dict]:

@@ -28,7 +28,7 @@ class MovieSummarySerializer(serializers.ModelSerializer):
 
 class MovieRowSerializer(MovieSummarySerializer):
     """A movie summary from one query: genres read from the `genre_names` annotation
-    (selectors.movies_with_word_overlap) instead of a prefetch."""
+    (selectors.movies_in_order_one_query) instead of a prefetch."""
 
     genres = serializers.ListField(child=serializers.CharField(), source="genre_names", read_only=True)
 

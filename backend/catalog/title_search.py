@@ -19,6 +19,7 @@ the trigrams of either (Jaccard), computed by one GROUP BY over the query trigra
 from __future__ import annotations
 
 import enum
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -88,13 +89,21 @@ def parse_title_query(text: str, today: date | None = None) -> TitleQuery:
     return TitleQuery(text, title_text, year, normalize_title(title_text), normalize_title(text))
 
 
+# The inner HAVING drops, by an integer comparison, the titles that cannot reach the threshold
+# (similarity <= shared / query trigrams), so only a few are divided; NOT EXISTS is evaluated once,
+# first: a key that some title has exactly is no typo, and the posting lists are not read at all.
 _TYPO_SQL = """
     SELECT movie_id, max(shared / (%(query_trigrams)s + trigram_count - shared)) AS similarity
     FROM (
-        SELECT movie_id, variant, trigram_count, count(*)::float AS shared
+        SELECT movie_id, trigram_count, count(*)::float AS shared
         FROM catalog_title_trigram
         WHERE trigram = ANY(%(trigrams)s)
+            AND NOT EXISTS (
+                SELECT FROM catalog_movie
+                WHERE title_key = %(key)s OR title_alt_key = %(key)s OR original_title_key = %(key)s
+            )
         GROUP BY movie_id, variant, trigram_count
+        HAVING count(*) >= %(min_shared)s
     ) AS per_key
     GROUP BY movie_id
     HAVING max(shared / (%(query_trigrams)s + trigram_count - shared)) >= %(min_similarity)s
@@ -105,14 +114,17 @@ _TYPO_SQL = """
 
 def typo_matches(key: str, *, limit: int = TYPO_MAX_CANDIDATES) -> dict[int, float]:
     """Movie id -> trigram similarity (0..1] of its closest title key to `key`, for the `limit`
-    closest at TYPO_MIN_SIMILARITY or more; {} for a key too short or too long to be a title typo.
-    One query; its cost grows with how common the query's trigrams are."""
+    closest at TYPO_MIN_SIMILARITY or more; {} for a key too short or too long to be a title typo,
+    and for a key that a title has exactly (it is spelled right). One query; its cost grows with
+    how common the query's trigrams are (about 15k index entries for "godfater" at 50k films)."""
     trigrams = sorted(title_trigrams(key))
     if len(key) < 3 or len(trigrams) > TYPO_MAX_QUERY_TRIGRAMS:
         return {}
     params = {
+        "key": key,
         "trigrams": trigrams,
         "query_trigrams": len(trigrams),
+        "min_shared": math.ceil(TYPO_MIN_SIMILARITY * len(trigrams)),
         "min_similarity": TYPO_MIN_SIMILARITY,
         "limit": limit,
     }
@@ -149,9 +161,10 @@ def rank_by_title(queryset: QuerySet[Movie], text: str, *, order: bool = True) -
         matching |= _exact_lookups(query) | _prefix_lookups(query)
     exact = _exact_lookups(query) if query.keys else Q(pk__in=[])
     prefix = _prefix_lookups(query) or Q(pk__in=[])
-    similarity = Case(
-        *[When(id=movie_id, then=Value(score)) for movie_id, score in typos.items()],
-        default=Value(0.0),
+    # One array lookup rather than a CASE arm per typo: the planner's time grew with the arms.
+    similarity = RawSQL(
+        "coalesce((%s::float8[])[array_position(%s::bigint[], catalog_movie.id)], 0)",
+        [list(typos.values()), list(typos)],
         output_field=FloatField(),
     )
     ranked = (

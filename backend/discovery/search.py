@@ -1,6 +1,6 @@
 """The one search box: Postgres's title-first ranking and Qdrant's semantic ranking of the same
 text, filtered inside each engine; the semantic candidates re-ranked by the words they share with
-the text, both fused (discovery.fusion), hydrated in one query.
+the text; both fused (discovery.fusion); the results hydrated in one query.
 
 Postgres is the system of record, so it always answers; when the vector store cannot, the answer
 comes from Postgres alone and says so (`semantic_available`), rather than failing the request.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import vectors
 from backend.catalog.models import Movie
-from backend.catalog.selectors import movies_with_word_overlap
+from backend.catalog.selectors import movies_in_order_one_query, word_overlap
 from backend.catalog.title_search import TitleMatch, rank_by_title
 from backend.discovery.fusion import FusedHit, SemanticHit, TitleHit, fuse, rerank_by_word_overlap
 from vectors.errors import VectorStoreUnavailable
@@ -84,7 +84,8 @@ def _semantic_executor() -> ThreadPoolExecutor:
 
 def search(text: str, *, limit: int, search_filter: SearchFilter) -> SearchAnswer:
     """The best `limit` movies for `text`, whichever it describes: a title or what happens in a film.
-    Three Postgres queries (typos, the title ranking, the hydration) and one Qdrant search."""
+    Four Postgres queries (typos, the title ranking, the semantic candidates' word overlap, the
+    hydration of the results) and one Qdrant search."""
     candidates = max(limit, CANDIDATES_PER_ENGINE)
     semantic = _semantic_executor().submit(semantic_ranking, text, search_filter, limit=candidates)
     title_hits = title_ranking(text, search_filter, limit=candidates)
@@ -94,10 +95,9 @@ def search(text: str, *, limit: int, search_filter: SearchFilter) -> SearchAnswe
     except VectorStoreUnavailable as error:
         logger.warning("search answers from Postgres alone: the vector store is unavailable: %s", error)
         semantic_hits, semantic_available = [], False
-    # One query hydrates every candidate and scores its word overlap with the text at once.
-    movies = movies_with_word_overlap(list({hit.movie_id for hit in (*title_hits, *semantic_hits)}), text)
-    semantic_hits = rerank_by_word_overlap(semantic_hits, {movie_id: m.word_overlap for movie_id, m in movies.items()})
-    fused = fuse(title_hits, semantic_hits, limit=limit)
+    overlap = word_overlap([hit.movie_id for hit in semantic_hits], text)
+    fused = fuse(title_hits, rerank_by_word_overlap(semantic_hits, overlap), limit=limit)
+    movies = {movie.id: movie for movie in movies_in_order_one_query([hit.movie_id for hit in fused])}
     # A movie the vector store still has after Postgres deleted it is dropped (the sync lag).
     results = [SearchResult(movies[hit.movie_id], hit) for hit in fused if hit.movie_id in movies]
     return SearchAnswer(results, semantic_available)

@@ -138,12 +138,12 @@ def test_the_limit_caps_the_results(api_client, catalog):
     assert len(_search(api_client, "a story", limit=2)["results"]) == 2
 
 
-def test_a_search_runs_three_queries_whatever_it_finds(api_client, catalog):
+def test_a_search_runs_four_queries_whatever_it_finds(api_client, catalog):
     for q in ("tower siege", "a courier survives a plane crash"):
         with CaptureQueriesContext(connection) as queries:
             body = _search(api_client, q, genre="Action")
-        # typo candidates, the title ranking, the hydration (genres included)
-        assert len(queries) == 3, [query["sql"][:100] for query in queries.captured_queries]
+        # typo candidates, the title ranking, the semantic candidates' word overlap, the hydration
+        assert len(queries) == 4, [query["sql"][:100] for query in queries.captured_queries]
         assert body["results"][0]["movie"]["genres"] == ["Action"]
 
 
