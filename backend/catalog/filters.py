@@ -1,12 +1,12 @@
 """List filters and ordering for /api/movies/; each is backed by an index on catalog_movie."""
 
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from backend.catalog.models import Credit, Genre, Movie, Person
+from backend.catalog.title_search import rank_by_title
 
 SEARCH_MAX_LENGTH = 200
 
@@ -21,7 +21,11 @@ class MovieFilter(django_filters.FilterSet):
     person = django_filters.ModelChoiceFilter(
         queryset=Person.objects.all(), method="filter_person", help_text="Person id (cast or crew)"
     )
-    q = django_filters.CharFilter(method="filter_search", max_length=SEARCH_MAX_LENGTH, help_text="Full-text search")
+    q = django_filters.CharFilter(
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Search: titles first (exact, prefix, words, typos; a trailing year is preferred), then full text",
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("rank_position", "rank"),
@@ -40,8 +44,4 @@ class MovieFilter(django_filters.FilterSet):
         return queryset.filter(Exists(Credit.objects.filter(movie=OuterRef("pk"), person=person)))
 
     def filter_search(self, queryset, name, text):
-        query = SearchQuery(text, search_type="websearch", config="english")
-        ranked = queryset.filter(search_document=query).annotate(relevance=SearchRank(F("search_document"), query))
-        if self.data.get("ordering"):
-            return ranked
-        return ranked.order_by("-relevance", "id")
+        return rank_by_title(queryset, text, order=not self.data.get("ordering"))

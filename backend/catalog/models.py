@@ -1,6 +1,12 @@
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import F, Func
+
+
+def _title_key(field: str, function: str = "catalog_title_key") -> Func:
+    """A column's title key, computed by the SQL twin of backend.catalog.titles (migration 0002)."""
+    return Func(F(field), function=function, output_field=models.TextField())
 
 
 class Genre(models.Model):
@@ -48,6 +54,21 @@ class Movie(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # Title keys (backend.catalog.titles.normalize_title, in SQL) for exact and prefix matches, and
+    # the key's words for word-prefix suggestions; generated, so bulk inserts and COPY get them too.
+    # The typo index (catalog_title_trigram) is kept from these by triggers: see catalog.title_search.
+    title_key = models.GeneratedField(expression=_title_key("title"), output_field=models.TextField(), db_persist=True)
+    title_alt_key = models.GeneratedField(
+        expression=_title_key("title", "catalog_title_alt_key"), output_field=models.TextField(), db_persist=True
+    )
+    original_title_key = models.GeneratedField(
+        expression=_title_key("original_title"), output_field=models.TextField(), db_persist=True
+    )
+    title_words = models.GeneratedField(
+        expression=SearchVector(_title_key("title"), config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -55,6 +76,11 @@ class Movie(models.Model):
     class Meta:
         indexes = [
             GinIndex(fields=["search_document"], name="movie_search_gin"),
+            # text_pattern_ops: LIKE 'prefix%' uses the index whatever the database's collation.
+            models.Index(OpClass(F("title_key"), name="text_pattern_ops"), name="movie_title_key"),
+            models.Index(OpClass(F("title_alt_key"), name="text_pattern_ops"), name="movie_title_alt_key"),
+            models.Index(OpClass(F("original_title_key"), name="text_pattern_ops"), name="movie_original_title_key"),
+            GinIndex(fields=["title_words"], name="movie_title_words_gin"),
             models.Index(fields=["year", "id"], name="movie_year"),
             models.Index(fields=["release_date", "id"], name="movie_release_date"),
             models.Index(fields=["title", "id"], name="movie_title"),

@@ -26,6 +26,25 @@ class MovieSummarySerializer(serializers.ModelSerializer):
         ]
 
 
+class MovieRowSerializer(MovieSummarySerializer):
+    """A movie summary from one query: genres read from the `genre_names` annotation
+    (selectors.movies_in_order_one_query) instead of a prefetch."""
+
+    genres = serializers.ListField(child=serializers.CharField(), source="genre_names", read_only=True)  # type: ignore[assignment]
+
+
+class SuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    poster_url = serializers.CharField()
+
+
+class SuggestQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=100, help_text="What has been typed so far")
+    limit = serializers.IntegerField(min_value=1, max_value=20, default=8)
+
+
 class CastSerializer(serializers.ModelSerializer):
     person_id = serializers.IntegerField()
     name = serializers.CharField(source="person.name")

@@ -4,4 +4,5 @@ from backend.catalog import views
 
 urlpatterns = [
     path("movies/", views.MovieListView.as_view(), name="movie-list"),
+    path("search/suggest/", views.TitleSuggestView.as_view(), name="title-suggest"),
 ]

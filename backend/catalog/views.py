@@ -1,6 +1,7 @@
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,6 +11,8 @@ from backend.catalog.serializers import (
     MovieDetailSerializer,
     MovieSummarySerializer,
     MovieWriteSerializer,
+    SuggestionSerializer,
+    SuggestQuerySerializer,
 )
 from backend.core.permissions import IsStaffOrReadOnly
 from backend.core.schema import ERROR_RESPONSES
@@ -78,3 +81,19 @@ class MovieDetailView(APIView):
         serializer.is_valid(raise_exception=True)
         services.update_movie(movie_id, _movie_input(serializer.validated_data))
         return Response(MovieDetailSerializer(self.detail(request, movie_id)).data)
+
+
+class TitleSuggestView(APIView):
+    """Titles for a search box as it is typed: a handful of movies whose title, or a word of it,
+    starts with the text (accents, case and punctuation ignored), most popular first."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[SuggestQuerySerializer], responses={200: SuggestionSerializer(many=True), **ERROR_RESPONSES}
+    )
+    def get(self, request):
+        query = SuggestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = selectors.title_suggestions(query.validated_data["q"], limit=query.validated_data["limit"])
+        return Response(SuggestionSerializer(rows, many=True).data)

@@ -1,9 +1,13 @@
 from rest_framework import serializers
 
 from backend.accounts.serializers import UserSummarySerializer
-from backend.catalog.serializers import MovieSummarySerializer
+from backend.catalog.filters import SEARCH_MAX_LENGTH
+from backend.catalog.serializers import MovieRowSerializer, MovieSummarySerializer
+from backend.catalog.title_search import TitleMatch
+from backend.discovery.fusion import SEMANTIC_ENGINE, TITLE_ENGINE
 
 LIMIT_MAX = 100
+SEARCH_LIMIT_MAX = 50
 SEMANTIC_QUERY_MAX = 500
 FEED_PAGE_SIZE_MAX = 50
 
@@ -26,6 +30,13 @@ class VectorFilterSerializer(LimitSerializer):
 
 class SemanticQuerySerializer(VectorFilterSerializer):
     q = serializers.CharField(max_length=SEMANTIC_QUERY_MAX, trim_whitespace=True)
+
+
+class SearchQuerySerializer(VectorFilterSerializer):
+    q = serializers.CharField(
+        max_length=SEARCH_MAX_LENGTH, trim_whitespace=True, help_text="A title (typos welcome) or what happens"
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=SEARCH_LIMIT_MAX, default=20)
 
 
 class ByExampleSerializer(VectorFilterSerializer):
@@ -82,3 +93,23 @@ class ConnectionSerializer(serializers.Serializer):
     connected = serializers.BooleanField()
     hops = serializers.IntegerField(allow_null=True)
     path = UserSummarySerializer(many=True)
+
+
+class SearchResultSerializer(serializers.Serializer):
+    movie = MovieRowSerializer()
+    score = serializers.FloatField(help_text="Higher first; above 1 for a title-led match")
+    matched_by = serializers.ListField(child=serializers.ChoiceField(choices=[TITLE_ENGINE, SEMANTIC_ENGINE]))
+    title_match = serializers.ChoiceField(
+        choices=[match.label for match in TitleMatch], allow_null=True, help_text="How the title engine matched"
+    )
+
+
+class SearchEnginesSerializer(serializers.Serializer):
+    # Plain strings: as choices they would be one more enum named after these fields in the schema.
+    title = serializers.CharField(help_text='"ok"')
+    semantic = serializers.CharField(help_text='"ok", or "unavailable" when Postgres answered alone')
+
+
+class SearchAnswerSerializer(serializers.Serializer):
+    engines = SearchEnginesSerializer()
+    results = SearchResultSerializer(many=True)

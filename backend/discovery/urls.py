@@ -9,6 +9,7 @@ urlpatterns = [
     path("movies/<int:movie_id>/also-liked/", views.AlsoLikedView.as_view(), name="also-liked"),
     path("movies/<int:movie_id>/similar/", views.SimilarMoviesView.as_view(), name="similar-movies"),
     path("users/<int:user_id>/connection/", views.ConnectionView.as_view(), name="user-connection"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("search/semantic/", views.SemanticSearchView.as_view(), name="semantic-search"),
     path("search/semantic/by-example/", views.ByExampleView.as_view(), name="semantic-by-example"),
 ]

@@ -8,8 +8,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.core.schema import STORE_ERROR_RESPONSES, error
-from backend.discovery import selectors
+from backend.core.schema import ERROR_RESPONSES, STORE_ERROR_RESPONSES, error
+from backend.discovery import search, selectors
 from backend.discovery.serializers import (
     AlsoLikedSerializer,
     ByExampleSerializer,
@@ -20,6 +20,8 @@ from backend.discovery.serializers import (
     LimitSerializer,
     MovieFriendSerializer,
     ScoredMovieSerializer,
+    SearchAnswerSerializer,
+    SearchQuerySerializer,
     SemanticQuerySerializer,
     VectorFilterSerializer,
 )
@@ -191,3 +193,28 @@ class ByExampleView(APIView):
             params["positive"], params["negative"], limit=params["limit"], search_filter=_search_filter(params)
         )
         return Response(_scored(results))
+
+
+class SearchView(APIView):
+    """One search box for a title or for what happens in a film: Postgres's title-first ranking
+    (exact title, prefix, words, typos, then full text) fused with the semantic ranking of plot
+    embeddings, the filters applied inside both engines. If the vector store is down, Postgres
+    answers alone and `engines.semantic` says "unavailable"."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[SearchQuerySerializer], responses={200: SearchAnswerSerializer, **ERROR_RESPONSES})
+    def get(self, request):
+        params = _query(SearchQuerySerializer, request)
+        answer = search.search(params["q"], limit=params["limit"], search_filter=_search_filter(params))
+        results = [
+            {
+                "movie": result.movie,
+                "score": result.hit.score,
+                "matched_by": list(result.hit.matched_by),
+                "title_match": result.hit.title_match.label if result.hit.title_match is not None else None,
+            }
+            for result in answer.results
+        ]
+        engines = {"title": "ok", "semantic": "ok" if answer.semantic_available else "unavailable"}
+        return Response(SearchAnswerSerializer({"engines": engines, "results": results}).data)

@@ -3,9 +3,17 @@
 from vectors.text import content_hash, movie_embedding_text
 
 
-def test_text_has_title_year_sorted_genres_and_overview():
+def test_text_is_the_overview_then_sorted_genres_without_the_title():
     text = movie_embedding_text("Heat", 1995, ["Thriller", "Crime"], "A detective hunts a thief.")
-    assert text == "Heat (1995). Genres: Crime, Thriller. A detective hunts a thief."
+    assert text == "A detective hunts a thief. Genres: Crime, Thriller."
+
+
+def test_without_an_overview_the_title_and_year_stand_in_for_it():
+    assert movie_embedding_text("Heat", 1995, ["Crime"], "") == "Heat (1995). Genres: Crime."
+
+
+def test_a_title_change_alone_does_not_change_the_text():
+    assert movie_embedding_text("Heat", 1995, [], "Plot.") == movie_embedding_text("Heat 2", 2022, [], "Plot.")
 
 
 def test_genre_order_and_duplicates_do_not_change_hash():
