@@ -296,7 +296,7 @@ def read_imdb(path: Path) -> list[Film]:
 
 
 def read_demo() -> list[Film]:
-    from backend.catalog.demo_loader import DEMO_CATALOG
+    from backend.demo.loader import DEMO_CATALOG
 
     data = json.loads(DEMO_CATALOG.read_text())
     return [
@@ -615,6 +615,9 @@ def main() -> None:
     # On 2 shared cores, torch's second intra-op thread spins against the other processes and made a
     # one-query encode 20x slower (1.1 s instead of 60 ms) when the machine was busy.
     torch.set_num_threads(1)
+    from embedded.postgres import use_embedded_postgres
+
+    use_embedded_postgres()
     django.setup()
     import numpy as np
     from django.conf import settings
