@@ -233,3 +233,43 @@ def display_title(written: str) -> str:
         article = moved.group(2)
         title = f"{article}{moved.group(1)}" if article.endswith("'") else f"{article} {moved.group(1)}"
     return title + alternative
+
+
+@dataclass(frozen=True)
+class CatalogueTitle:
+    """A library catalogue's title taken apart: the title as people write it, its alternative (or
+    original) title from the trailing parentheses, and the year."""
+
+    title: str
+    alternative: str
+    year: int | None
+
+
+_ARTICLE_AT_END = re.compile(
+    rf"^(.*[^ ]) *, *({'|'.join(re.escape(a) for a in (*ELIDED_ARTICLES, *MOVED_ARTICLES))})$", flags=re.IGNORECASE
+)
+_WRITTEN_ALTERNATIVE = re.compile(r"^(.*[^ ]) *\(([^()]*)\) *$")
+_WRITTEN_AKA = re.compile(r"^a\.?k\.?a\.? *", flags=re.IGNORECASE)
+
+
+def restore_article(title: str) -> str:
+    """A trailing article back in front, capitalized as written: "Godfather, The" -> "The Godfather",
+    "Haine, La" -> "La Haine", "Avventura, L'" -> "L'Avventura"; any other title unchanged."""
+    moved = _ARTICLE_AT_END.match(title.strip())
+    if moved is None:
+        return title.strip()
+    body, article = moved.group(1), moved.group(2)
+    article = article[:1].upper() + article[1:]
+    return f"{article}{body}" if article.endswith("'") else f"{article} {body}"
+
+
+def split_catalogue_title(written: str) -> CatalogueTitle:
+    """ "City of Lost Children, The (Cité des enfants perdus, La) (1995)" -> ("The City of Lost
+    Children", "La Cité des enfants perdus", 1995); "Seven (Se7en) (1995)" -> ("Seven", "Se7en",
+    1995); "Heat" -> ("Heat", "", None). A leading "a.k.a." of the alternative is dropped."""
+    split = split_title_year(written)
+    title, alternative = split.title, ""
+    match = _WRITTEN_ALTERNATIVE.match(title)
+    if match is not None and match.group(2).strip():
+        title, alternative = match.group(1), restore_article(_WRITTEN_AKA.sub("", match.group(2).strip()))
+    return CatalogueTitle(restore_article(title), alternative, split.year)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "backend.discovery",
     "backend.health",
     "backend.demo",
+    "backend.importers",
     "tasks",
 ]
 

@@ -196,3 +196,28 @@ def test_an_update_that_leaves_titles_alone_does_not_touch_the_index():
         cursor.execute("SELECT ctid FROM catalog_title_trigram WHERE movie_id = %s ORDER BY ctid", [movie.id])
 
         assert cursor.fetchall() == before
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Godfather, The", ("The Godfather", "", None)),
+        ("Usual Suspects, The (1995)", ("The Usual Suspects", "", 1995)),
+        ("Seven (Se7en) (1995)", ("Seven", "Se7en", 1995)),
+        ("Hate (Haine, La) (1995)", ("Hate", "La Haine", 1995)),
+        ("Avventura, L' (1960)", ("L'Avventura", "", 1960)),
+        ("Heat", ("Heat", "", None)),
+    ],
+)
+def test_split_catalogue_title_restores_articles(written, expected):
+    from backend.catalog.titles import split_catalogue_title
+
+    split = split_catalogue_title(written)
+    assert (split.title, split.alternative, split.year) == expected
+
+
+def test_restore_article_leaves_other_titles_alone():
+    from backend.catalog.titles import restore_article
+
+    assert restore_article("Godfather, The") == "The Godfather"
+    assert restore_article("Crouching Tiger, Hidden Dragon") == "Crouching Tiger, Hidden Dragon"
