@@ -69,3 +69,21 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.follower_id} follows {self.followee_id}"
+
+
+class WatchlistEntry(models.Model):
+    """A film the user wants to watch. Activity under the privacy rule, like ratings and likes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watchlist")
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="watchlist_entries")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "movie"], name="watchlist_once_per_movie")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="watchlist_user_recent"),
+            models.Index(fields=["movie", "user"], name="watchlist_movie_users"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} wants to watch {self.movie_id}"

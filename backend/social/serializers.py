@@ -48,3 +48,27 @@ class PublicProfileSerializer(serializers.Serializer):
     like_count = serializers.IntegerField(
         allow_null=True, help_text="Null when the profile is private and does not follow the viewer."
     )
+
+
+class RatingResultSerializer(ScoreSerializer):
+    on_watchlist = serializers.BooleanField(
+        help_text="The film is on your watchlist: offer to remove it (DELETE /api/me/watchlist/{movie_id}/). "
+        "Rating never removes it by itself."
+    )
+
+
+class WatchlistMovieSerializer(MovieSummarySerializer):
+    added_at = serializers.DateTimeField(read_only=True)
+
+    class Meta(MovieSummarySerializer.Meta):
+        fields = [*MovieSummarySerializer.Meta.fields, "added_at"]
+
+
+class WatchlistEntrySerializer(serializers.Serializer):
+    movie_id = serializers.IntegerField()
+    added_at = serializers.DateTimeField(source="created_at")
+
+
+class FriendWatchlistedSerializer(serializers.Serializer):
+    user = UserSummarySerializer(source="*")
+    added_at = serializers.DateTimeField()

@@ -14,4 +14,11 @@ urlpatterns = [
     path("users/<int:user_id>/likes/", views.LikesView.as_view(), name="user-likes"),
     path("me/ratings/", views.RatingsView.as_view(), name="me-ratings"),
     path("me/likes/", views.LikesView.as_view(), name="me-likes"),
+    path("me/watchlist/", views.WatchlistView.as_view(), name="me-watchlist"),
+    path("me/watchlist/<int:movie_id>/", views.WatchlistEntryView.as_view(), name="me-watchlist-entry"),
+    path(
+        "movies/<int:movie_id>/watchlisted-by-friends/",
+        views.FriendsWatchlistedView.as_view(),
+        name="movie-friends-watchlisted",
+    ),
 ]

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -11,16 +12,23 @@ from backend.catalog.models import Genre
 from backend.core.errors import Forbidden
 from backend.core.schema import ERROR_RESPONSES
 from backend.social import selectors, services
+from backend.social.filters import WatchlistFilter
 from backend.social.models import Follow, Like, Rating
 from backend.social.privacy import can_see_activity
+from backend.social.selectors import watchlist as watchlist_selectors
 from backend.social.serializers import (
     FollowerSerializer,
     FollowingSerializer,
+    FriendWatchlistedSerializer,
     LikeSerializer,
     PublicProfileSerializer,
+    RatingResultSerializer,
     RatingSerializer,
     ScoreSerializer,
+    WatchlistEntrySerializer,
+    WatchlistMovieSerializer,
 )
+from backend.social.services import watchlist as watchlist_services
 
 _GENRES = Prefetch("movie__genres", queryset=Genre.objects.all())
 
@@ -43,12 +51,18 @@ class PublicProfileView(APIView):
 class RatingView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ScoreSerializer, responses={200: ScoreSerializer, 201: ScoreSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=ScoreSerializer,
+        responses={200: RatingResultSerializer, 201: RatingResultSerializer, **ERROR_RESPONSES},
+    )
     def put(self, request, movie_id: int):
         serializer = ScoreSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rating, created = services.rate_movie(request.user, movie_id, serializer.validated_data["score"])
-        return Response(ScoreSerializer(rating).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        body = {"score": rating.score, "on_watchlist": watchlist_selectors.is_watchlisted(request.user, movie_id)}
+        return Response(
+            RatingResultSerializer(body).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
     @extend_schema(responses={204: None, **ERROR_RESPONSES})
     def delete(self, request, movie_id: int):
@@ -136,3 +150,48 @@ class LikesView(_ActivityList):
 
     def get_queryset(self):
         return selectors.likes_of(self.owner_id()).prefetch_related(_GENRES)
+
+
+class WatchlistEntryView(APIView):
+    """Put a film on my watchlist (201, or 200 if it was there) or take it off (204, repeatable)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None, responses={200: WatchlistEntrySerializer, 201: WatchlistEntrySerializer, **ERROR_RESPONSES}
+    )
+    def put(self, request, movie_id: int):
+        entry, created = watchlist_services.watchlist_add(request.user, movie_id)
+        return Response(
+            WatchlistEntrySerializer(entry).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def delete(self, request, movie_id: int):
+        watchlist_services.watchlist_remove(request.user, movie_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(get=extend_schema(responses={200: WatchlistMovieSerializer(many=True), **ERROR_RESPONSES}))
+class WatchlistView(generics.ListAPIView):
+    """My watchlist, newest first, with the catalogue's filters and ordering (plus `added`)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = WatchlistMovieSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = WatchlistFilter
+
+    def get_queryset(self):
+        return watchlist_selectors.watchlist_movies(self.request.user)
+
+
+class FriendsWatchlistedView(APIView):
+    """People I follow (and may see) who want to watch this film too, most recent first."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: FriendWatchlistedSerializer(many=True), **ERROR_RESPONSES})
+    def get(self, request, movie_id: int):
+        selectors.require_movie(movie_id)
+        rows = watchlist_selectors.friends_watchlisted(request.user, movie_id)
+        return Response(FriendWatchlistedSerializer(rows, many=True).data)
