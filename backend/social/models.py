@@ -87,3 +87,22 @@ class WatchlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.user_id} wants to watch {self.movie_id}"
+
+
+class Block(models.Model):
+    """`blocker` blocked `blocked`: neither sees the other's activity or appears in the other's
+    lists; follows between them are removed and cannot be made (backend.social.privacy)."""
+
+    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="block_not_self"),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"], name="block_blocked_blocker")]
+
+    def __str__(self):
+        return f"{self.blocker_id} blocked {self.blocked_id}"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("users/<int:user_id>/likes/", views.LikesView.as_view(), name="user-likes"),
     path("me/ratings/", views.RatingsView.as_view(), name="me-ratings"),
     path("me/likes/", views.LikesView.as_view(), name="me-likes"),
+    path("users/<int:user_id>/block/", views.BlockView.as_view(), name="user-block"),
     path("me/watchlist/", views.WatchlistView.as_view(), name="me-watchlist"),
     path("me/watchlist/<int:movie_id>/", views.WatchlistEntryView.as_view(), name="me-watchlist-entry"),
     path(

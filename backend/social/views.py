@@ -28,6 +28,7 @@ from backend.social.serializers import (
     WatchlistEntrySerializer,
     WatchlistMovieSerializer,
 )
+from backend.social.services import blocks as block_services
 from backend.social.services import watchlist as watchlist_services
 
 _GENRES = Prefetch("movie__genres", queryset=Genre.objects.all())
@@ -195,3 +196,20 @@ class FriendsWatchlistedView(APIView):
         selectors.require_movie(movie_id)
         rows = watchlist_selectors.friends_watchlisted(request.user, movie_id)
         return Response(FriendWatchlistedSerializer(rows, many=True).data)
+
+
+class BlockView(APIView):
+    """Block a user (201, or 200 if already blocked): follows both ways are removed, and neither
+    sees the other's activity or appears in the other's lists. DELETE lifts it (204, repeatable)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: None, 201: None, **ERROR_RESPONSES})
+    def post(self, request, user_id: int):
+        _, created = block_services.block_user(request.user, user_id)
+        return Response(status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def delete(self, request, user_id: int):
+        block_services.unblock_user(request.user, user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
