@@ -106,3 +106,23 @@ class Block(models.Model):
 
     def __str__(self):
         return f"{self.blocker_id} blocked {self.blocked_id}"
+
+
+class FollowRequest(models.Model):
+    """`requester` asked to follow the private profile `target`; approving makes the Follow."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests_made"
+    )
+    target = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "target"], name="follow_request_once"),
+            models.CheckConstraint(condition=~Q(requester=F("target")), name="follow_request_not_self"),
+        ]
+        indexes = [models.Index(fields=["target", "-created_at"], name="follow_request_target_recent")]
+
+    def __str__(self):
+        return f"{self.requester_id} asks to follow {self.target_id}"

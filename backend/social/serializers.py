@@ -72,3 +72,12 @@ class WatchlistEntrySerializer(serializers.Serializer):
 class FriendWatchlistedSerializer(serializers.Serializer):
     user = UserSummarySerializer(source="*")
     added_at = serializers.DateTimeField()
+
+
+class FollowStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["following", "requested"])
+
+
+class FollowRequestSerializer(serializers.Serializer):
+    user = UserSummarySerializer(source="requester")
+    requested_at = serializers.DateTimeField(source="created_at")

@@ -15,6 +15,17 @@ urlpatterns = [
     path("me/ratings/", views.RatingsView.as_view(), name="me-ratings"),
     path("me/likes/", views.LikesView.as_view(), name="me-likes"),
     path("users/<int:user_id>/block/", views.BlockView.as_view(), name="user-block"),
+    path("me/follow-requests/", views.FollowRequestsView.as_view(), name="me-follow-requests"),
+    path(
+        "me/follow-requests/<int:user_id>/approve/",
+        views.FollowRequestDecisionView.as_view(decision="approve"),
+        name="me-follow-request-approve",
+    ),
+    path(
+        "me/follow-requests/<int:user_id>/decline/",
+        views.FollowRequestDecisionView.as_view(decision="decline"),
+        name="me-follow-request-decline",
+    ),
     path("me/watchlist/", views.WatchlistView.as_view(), name="me-watchlist"),
     path("me/watchlist/<int:movie_id>/", views.WatchlistEntryView.as_view(), name="me-watchlist-entry"),
     path(

@@ -13,12 +13,14 @@ from backend.core.errors import Forbidden
 from backend.core.schema import ERROR_RESPONSES
 from backend.social import selectors, services
 from backend.social.filters import WatchlistFilter
-from backend.social.models import Follow, Like, Rating
+from backend.social.models import Follow, FollowRequest, Like, Rating
 from backend.social.privacy import can_see_activity
 from backend.social.selectors import watchlist as watchlist_selectors
 from backend.social.serializers import (
     FollowerSerializer,
     FollowingSerializer,
+    FollowRequestSerializer,
+    FollowStatusSerializer,
     FriendWatchlistedSerializer,
     LikeSerializer,
     PublicProfileSerializer,
@@ -29,7 +31,9 @@ from backend.social.serializers import (
     WatchlistMovieSerializer,
 )
 from backend.social.services import blocks as block_services
+from backend.social.services import follow_requests as follow_request_services
 from backend.social.services import watchlist as watchlist_services
+from backend.social.services.follow_requests import FollowOutcome
 
 _GENRES = Prefetch("movie__genres", queryset=Genre.objects.all())
 
@@ -88,14 +92,31 @@ class LikeView(APIView):
 class FollowView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: None, 201: None, **ERROR_RESPONSES})
+    @extend_schema(
+        request=None,
+        responses={
+            200: FollowStatusSerializer,
+            201: FollowStatusSerializer,
+            202: FollowStatusSerializer,
+            **ERROR_RESPONSES,
+        },
+        description="A public profile is followed at once (201, or 200 if already followed); a private "
+        "one gets a follow request its owner approves or declines (202, status `requested`). 403 "
+        "`blocked` if either side blocked the other.",
+    )
     def post(self, request, user_id: int):
-        _, created = services.follow_user(request.user, user_id)
-        return Response(status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        outcome = follow_request_services.follow_or_request(request.user, user_id)
+        code = {
+            FollowOutcome.FOLLOWED: status.HTTP_201_CREATED,
+            FollowOutcome.ALREADY_FOLLOWING: status.HTTP_200_OK,
+            FollowOutcome.REQUESTED: status.HTTP_202_ACCEPTED,
+        }[outcome]
+        following = outcome is not FollowOutcome.REQUESTED
+        return Response({"status": "following" if following else "requested"}, status=code)
 
-    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    @extend_schema(responses={204: None, **ERROR_RESPONSES}, description="Unfollow, or withdraw a pending request.")
     def delete(self, request, user_id: int):
-        services.unfollow_user(request.user, user_id)
+        follow_request_services.unfollow_or_cancel(request.user, user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -212,4 +233,32 @@ class BlockView(APIView):
     @extend_schema(responses={204: None, **ERROR_RESPONSES})
     def delete(self, request, user_id: int):
         block_services.unblock_user(request.user, user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(get=extend_schema(responses={200: FollowRequestSerializer(many=True), **ERROR_RESPONSES}))
+class FollowRequestsView(generics.ListAPIView):
+    """Pending requests to follow my (private) profile, newest first."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = FollowRequestSerializer
+    queryset = FollowRequest.objects.none()  # names the model for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        return selectors.follow_requests_to(self.request.user.id)
+
+
+class FollowRequestDecisionView(APIView):
+    """Approve (the requester now follows me) or decline the request of user `user_id`; 404 if
+    there is no pending request from them."""
+
+    permission_classes = [IsAuthenticated]
+    decision = "approve"
+
+    @extend_schema(request=None, responses={204: None, **ERROR_RESPONSES})
+    def post(self, request, user_id: int):
+        if self.decision == "approve":
+            follow_request_services.follow_request_approve(request.user, user_id)
+        else:
+            follow_request_services.follow_request_decline(request.user, user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from backend.catalog.models import Movie
 from backend.catalog.selectors import movie_detail
 from backend.core.errors import NotFound
-from backend.social.models import Follow, Like, Rating, WatchlistEntry
+from backend.social.models import Follow, FollowRequest, Like, Rating, WatchlistEntry
 from backend.social.privacy import can_see_activity
 
 User = get_user_model()
@@ -74,3 +74,11 @@ def following_of(user_id: int) -> QuerySet[Follow]:
 def watchlisted_movie_ids(user) -> set[int]:
     """The films on the user's watchlist: recommendations never offer them as new."""
     return set(WatchlistEntry.objects.filter(user_id=user.id).values_list("movie_id", flat=True))
+
+
+def follow_requests_to(user_id: int) -> QuerySet[FollowRequest]:
+    return (
+        FollowRequest.objects.filter(target_id=user_id)
+        .select_related("requester__profile")
+        .order_by("-created_at", "-id")
+    )

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from backend.core.errors import ApplicationError, NotFound
 from backend.core.transactions import service_transaction
-from backend.social.models import Block, Follow
+from backend.social.models import Block, Follow, FollowRequest
 from backend.social.services import _require_user
 from backend.sync.outbox import aggregate_key, record_changes
 
@@ -42,4 +42,7 @@ def unblock_user(blocker, blocked_id: int) -> None:
 
 
 def _after_block(blocker_id: int, blocked_id: int) -> None:
-    """What else a block clears between the two users (pending follow requests)."""
+    """What else a block clears between the two users: pending follow requests."""
+    FollowRequest.objects.filter(
+        Q(requester_id=blocker_id, target_id=blocked_id) | Q(requester_id=blocked_id, target_id=blocker_id)
+    ).delete()
