@@ -245,7 +245,7 @@ class FollowRequestsView(generics.ListAPIView):
     queryset = FollowRequest.objects.none()  # names the model for the schema; requests use get_queryset
 
     def get_queryset(self):
-        return selectors.follow_requests_to(self.request.user.id)
+        return selectors.follow_requests_to(self.request.user)
 
 
 class FollowRequestDecisionView(APIView):

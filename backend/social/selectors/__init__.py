@@ -76,9 +76,9 @@ def watchlisted_movie_ids(user) -> set[int]:
     return set(WatchlistEntry.objects.filter(user_id=user.id).values_list("movie_id", flat=True))
 
 
-def follow_requests_to(user_id: int) -> QuerySet[FollowRequest]:
+def follow_requests_to(user) -> QuerySet[FollowRequest]:
     return (
-        FollowRequest.objects.filter(target_id=user_id)
+        FollowRequest.objects.filter(target_id=user.id)
         .select_related("requester__profile")
         .order_by("-created_at", "-id")
     )
