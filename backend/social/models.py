@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -126,3 +128,46 @@ class FollowRequest(models.Model):
 
     def __str__(self):
         return f"{self.requester_id} asks to follow {self.target_id}"
+
+
+REVIEW_BODY_MAX_LENGTH = 20_000
+
+
+class Review(models.Model):
+    """A user's text review of a film, one per user per film, kept exactly as written (the API
+    returns it as plain text, never as HTML). Its score is the user's Rating of the film."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="reviews")
+    body = models.TextField()
+    has_spoilers = models.BooleanField(default=False)
+    like_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "movie"], name="review_once_per_movie"),
+            models.CheckConstraint(condition=Q(body__regex=r"\S"), name="review_body_not_blank"),
+        ]
+        indexes = [
+            models.Index(fields=["movie", "-like_count", "-created_at"], name="review_movie_popular"),
+            models.Index(fields=["user", "-created_at"], name="review_user_recent"),
+            GinIndex(SearchVector("body", config="english"), name="review_body_search"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} reviewed {self.movie_id}"
+
+
+class ReviewLike(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_likes")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "review"], name="review_like_once")]
+        indexes = [models.Index(fields=["review", "user"], name="review_like_review_user")]
+
+    def __str__(self):
+        return f"{self.user_id} likes review {self.review_id}"

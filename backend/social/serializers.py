@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.serializers import MovieSummarySerializer
-from backend.social.models import SCORE_MAX, SCORE_MIN
+from backend.social.models import REVIEW_BODY_MAX_LENGTH, SCORE_MAX, SCORE_MIN
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -81,3 +81,47 @@ class FollowStatusSerializer(serializers.Serializer):
 class FollowRequestSerializer(serializers.Serializer):
     user = UserSummarySerializer(source="requester")
     requested_at = serializers.DateTimeField(source="created_at")
+
+
+class ReviewWriteSerializer(serializers.Serializer):
+    # Kept exactly as written: no trimming, no HTML processing (clients render it as plain text).
+    body = serializers.CharField(max_length=REVIEW_BODY_MAX_LENGTH, trim_whitespace=False)
+    has_spoilers = serializers.BooleanField(default=False)
+    score = serializers.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        min_value=SCORE_MIN,
+        max_value=SCORE_MAX,
+        required=False,
+        allow_null=True,
+        help_text="Optional: also rates the film (PUT /api/movies/{id}/rating/ does the same).",
+    )
+
+    def validate_body(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("A review needs some text.")
+        return value
+
+    def validate_score(self, value: Decimal | None) -> Decimal | None:
+        if value is not None and (value * 2) % 1 != 0:
+            raise serializers.ValidationError("Scores go in steps of 0.5.")
+        return value
+
+
+class ReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = UserSummarySerializer()
+    movie = MovieSummarySerializer()
+    body = serializers.CharField(help_text="Plain text, exactly as written; never HTML.")
+    has_spoilers = serializers.BooleanField()
+    score = serializers.DecimalField(
+        max_digits=2, decimal_places=1, allow_null=True, help_text="The author's rating of the film, if any."
+    )
+    like_count = serializers.IntegerField()
+    liked_by_me = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ReviewQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=200, required=False, help_text="Full-text search in the review text")

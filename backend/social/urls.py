@@ -26,6 +26,12 @@ urlpatterns = [
         views.FollowRequestDecisionView.as_view(decision="decline"),
         name="me-follow-request-decline",
     ),
+    path("movies/<int:movie_id>/review/", views.MovieReviewView.as_view(), name="movie-review"),
+    path("movies/<int:movie_id>/reviews/", views.MovieReviewsView.as_view(), name="movie-reviews"),
+    path("users/<int:user_id>/reviews/", views.UserReviewsView.as_view(), name="user-reviews"),
+    path("me/reviews/", views.UserReviewsView.as_view(), name="me-reviews"),
+    path("reviews/", views.ReviewSearchView.as_view(), name="reviews"),
+    path("reviews/<int:review_id>/like/", views.ReviewLikeView.as_view(), name="review-like"),
     path("me/watchlist/", views.WatchlistView.as_view(), name="me-watchlist"),
     path("me/watchlist/<int:movie_id>/", views.WatchlistEntryView.as_view(), name="me-watchlist-entry"),
     path(

@@ -13,8 +13,9 @@ from backend.core.errors import Forbidden
 from backend.core.schema import ERROR_RESPONSES
 from backend.social import selectors, services
 from backend.social.filters import WatchlistFilter
-from backend.social.models import Follow, FollowRequest, Like, Rating
+from backend.social.models import Follow, FollowRequest, Like, Rating, Review
 from backend.social.privacy import can_see_activity
+from backend.social.selectors import reviews as review_selectors
 from backend.social.selectors import watchlist as watchlist_selectors
 from backend.social.serializers import (
     FollowerSerializer,
@@ -26,16 +27,26 @@ from backend.social.serializers import (
     PublicProfileSerializer,
     RatingResultSerializer,
     RatingSerializer,
+    ReviewQuerySerializer,
+    ReviewSerializer,
+    ReviewWriteSerializer,
     ScoreSerializer,
     WatchlistEntrySerializer,
     WatchlistMovieSerializer,
 )
 from backend.social.services import blocks as block_services
 from backend.social.services import follow_requests as follow_request_services
+from backend.social.services import reviews as review_services
 from backend.social.services import watchlist as watchlist_services
 from backend.social.services.follow_requests import FollowOutcome
 
 _GENRES = Prefetch("movie__genres", queryset=Genre.objects.all())
+
+
+def _review_text(request) -> str | None:
+    query = ReviewQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data.get("q")
 
 
 class MovieDetailView(catalog_views.MovieDetailView):
@@ -261,4 +272,96 @@ class FollowRequestDecisionView(APIView):
             follow_request_services.follow_request_approve(request.user, user_id)
         else:
             follow_request_services.follow_request_decline(request.user, user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MovieReviewView(APIView):
+    """Write or replace my review of a film (201 new, 200 replaced), or delete it (204, repeatable)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ReviewWriteSerializer, responses={200: ReviewSerializer, 201: ReviewSerializer, **ERROR_RESPONSES}
+    )
+    def put(self, request, movie_id: int):
+        serializer = ReviewWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        review, created = review_services.review_write(
+            request.user, movie_id, body=data["body"], has_spoilers=data["has_spoilers"], score=data.get("score")
+        )
+        body = ReviewSerializer(review_selectors.user_reviews(request.user, request.user.id).get(id=review.id)).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def delete(self, request, movie_id: int):
+        review_services.review_delete(request.user, movie_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[ReviewQuerySerializer], responses={200: ReviewSerializer(many=True), **ERROR_RESPONSES}
+    )
+)
+class MovieReviewsView(generics.ListAPIView):
+    """A film's reviews I may see: by people I follow first, then the most liked, then the newest."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ReviewSerializer
+    queryset = Review.objects.none()  # names the model for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        selectors.require_movie(self.kwargs["movie_id"])
+        rows = review_selectors.movie_reviews(self.request.user, self.kwargs["movie_id"])
+        return review_selectors.search(rows, _review_text(self.request)).prefetch_related(_GENRES)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[ReviewQuerySerializer], responses={200: ReviewSerializer(many=True), **ERROR_RESPONSES}
+    )
+)
+class UserReviewsView(_ActivityList):
+    """A user's reviews, newest first, under the privacy rule (403 for a private profile)."""
+
+    serializer_class = ReviewSerializer
+    queryset = Review.objects.none()  # names the model for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        rows = review_selectors.user_reviews(self.request.user, self.owner_id())
+        return review_selectors.search(rows, _review_text(self.request)).prefetch_related(_GENRES)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[ReviewQuerySerializer], responses={200: ReviewSerializer(many=True), **ERROR_RESPONSES}
+    )
+)
+class ReviewSearchView(generics.ListAPIView):
+    """Full-text search over every review I may see (`q`), most liked first."""
+
+    permission_classes = [AllowAny]
+    serializer_class = ReviewSerializer
+    queryset = Review.objects.none()  # names the model for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        rows = review_selectors.visible_reviews(self.request.user)
+        return review_selectors.search(rows, _review_text(self.request)).prefetch_related(_GENRES)
+
+
+class ReviewLikeView(APIView):
+    """Like a review (201, or 200 if already liked) or take the like back (204, repeatable). A
+    review I may not see is 404."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: None, 201: None, **ERROR_RESPONSES})
+    def post(self, request, review_id: int):
+        created = review_services.review_like(request.user, review_id)
+        return Response(status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def delete(self, request, review_id: int):
+        review_services.review_unlike(request.user, review_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
