@@ -171,3 +171,34 @@ class ReviewLike(models.Model):
 
     def __str__(self):
         return f"{self.user_id} likes review {self.review_id}"
+
+
+class Notification(models.Model):
+    """Something that happened to `recipient` because of `actor`; unread until `read_at`."""
+
+    NEW_FOLLOWER = "new_follower"
+    FOLLOW_REQUEST = "follow_request"
+    FOLLOW_APPROVED = "follow_approved"
+    REVIEW_LIKED = "review_liked"
+    KINDS = [
+        (NEW_FOLLOWER, "New follower"),
+        (FOLLOW_REQUEST, "Follow request"),
+        (FOLLOW_APPROVED, "Follow request approved"),
+        (REVIEW_LIKED, "Like on my review"),
+    ]
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=KINDS)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_recent"),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_recipient_unread"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.recipient_id} from {self.actor_id}"

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.serializers import MovieSummarySerializer
-from backend.social.models import REVIEW_BODY_MAX_LENGTH, SCORE_MAX, SCORE_MIN
+from backend.social.models import REVIEW_BODY_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Notification
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -125,3 +125,29 @@ class ReviewSerializer(serializers.Serializer):
 
 class ReviewQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=200, required=False, help_text="Full-text search in the review text")
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=[k for k, _ in Notification.KINDS])
+    actor = UserSummarySerializer()
+    review_id = serializers.IntegerField(allow_null=True, help_text="The liked review (kind review_liked)")
+    movie_id = serializers.IntegerField(source="review.movie_id", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    read = serializers.SerializerMethodField()
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=500,
+        required=False,
+        help_text="The notifications to mark read; leave out to mark all read.",
+    )

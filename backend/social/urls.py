@@ -32,6 +32,9 @@ urlpatterns = [
     path("me/reviews/", views.UserReviewsView.as_view(), name="me-reviews"),
     path("reviews/", views.ReviewSearchView.as_view(), name="reviews"),
     path("reviews/<int:review_id>/like/", views.ReviewLikeView.as_view(), name="review-like"),
+    path("me/notifications/", views.NotificationsView.as_view(), name="me-notifications"),
+    path("me/notifications/unread-count/", views.UnreadNotificationsView.as_view(), name="me-notifications-unread"),
+    path("me/notifications/read/", views.MarkNotificationsReadView.as_view(), name="me-notifications-read"),
     path("me/watchlist/", views.WatchlistView.as_view(), name="me-watchlist"),
     path("me/watchlist/<int:movie_id>/", views.WatchlistEntryView.as_view(), name="me-watchlist-entry"),
     path(

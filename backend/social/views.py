@@ -13,8 +13,9 @@ from backend.core.errors import Forbidden
 from backend.core.schema import ERROR_RESPONSES
 from backend.social import selectors, services
 from backend.social.filters import WatchlistFilter
-from backend.social.models import Follow, FollowRequest, Like, Rating, Review
+from backend.social.models import Follow, FollowRequest, Like, Notification, Rating, Review
 from backend.social.privacy import can_see_activity
+from backend.social.selectors import notifications as notification_selectors
 from backend.social.selectors import reviews as review_selectors
 from backend.social.selectors import watchlist as watchlist_selectors
 from backend.social.serializers import (
@@ -24,6 +25,8 @@ from backend.social.serializers import (
     FollowStatusSerializer,
     FriendWatchlistedSerializer,
     LikeSerializer,
+    MarkReadSerializer,
+    NotificationSerializer,
     PublicProfileSerializer,
     RatingResultSerializer,
     RatingSerializer,
@@ -31,11 +34,13 @@ from backend.social.serializers import (
     ReviewSerializer,
     ReviewWriteSerializer,
     ScoreSerializer,
+    UnreadCountSerializer,
     WatchlistEntrySerializer,
     WatchlistMovieSerializer,
 )
 from backend.social.services import blocks as block_services
 from backend.social.services import follow_requests as follow_request_services
+from backend.social.services import notifications as notification_services
 from backend.social.services import reviews as review_services
 from backend.social.services import watchlist as watchlist_services
 from backend.social.services.follow_requests import FollowOutcome
@@ -365,3 +370,37 @@ class ReviewLikeView(APIView):
     def delete(self, request, review_id: int):
         review_services.review_unlike(request.user, review_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(get=extend_schema(responses={200: NotificationSerializer(many=True), **ERROR_RESPONSES}))
+class NotificationsView(generics.ListAPIView):
+    """My notifications, newest first: new followers, follow requests, approved requests, likes on
+    my reviews."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # names the model for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        return notification_selectors.notifications_of(self.request.user)
+
+
+class UnreadNotificationsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: UnreadCountSerializer, **ERROR_RESPONSES})
+    def get(self, request):
+        return Response({"unread": notification_selectors.unread_count(request.user)})
+
+
+class MarkNotificationsReadView(APIView):
+    """Mark the given notifications (or all) read; answers the unread count left."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=MarkReadSerializer, responses={200: UnreadCountSerializer, **ERROR_RESPONSES})
+    def post(self, request):
+        serializer = MarkReadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notification_services.notifications_mark_read(request.user, serializer.validated_data.get("ids"))
+        return Response({"unread": notification_selectors.unread_count(request.user)})

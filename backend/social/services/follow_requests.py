@@ -10,9 +10,10 @@ from django.db import IntegrityError
 
 from backend.core.errors import ApplicationError, Forbidden, NotFound
 from backend.core.transactions import service_transaction
-from backend.social.models import Follow, FollowRequest
+from backend.social.models import Follow, FollowRequest, Notification
 from backend.social.privacy import is_blocked_between
 from backend.social.services import follow_user, unfollow_user
+from backend.social.services.notifications import notify
 
 User = get_user_model()
 
@@ -37,6 +38,7 @@ def follow_or_request(follower, followee_id: int) -> FollowOutcome:
             return FollowOutcome.ALREADY_FOLLOWING
         if not followee.profile.is_private:
             follow_user(follower, followee_id)
+            notify(followee_id, follower.id, Notification.NEW_FOLLOWER)
             return FollowOutcome.FOLLOWED
         try:
             _, created = FollowRequest.objects.get_or_create(requester=follower, target_id=followee_id)
@@ -73,8 +75,8 @@ def follow_request_decline(owner, requester_id: int) -> None:
 
 
 def _on_requested(requester_id: int, target_id: int) -> None:
-    """Hook for what a new request sets off (a notification)."""
+    notify(target_id, requester_id, Notification.FOLLOW_REQUEST)
 
 
 def _on_approved(owner_id: int, requester_id: int) -> None:
-    """Hook for what an approval sets off (a notification)."""
+    notify(requester_id, owner_id, Notification.FOLLOW_APPROVED)

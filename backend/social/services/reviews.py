@@ -10,9 +10,10 @@ from django.db.models import F
 
 from backend.core.errors import NotFound
 from backend.core.transactions import service_transaction
-from backend.social.models import Review, ReviewLike
+from backend.social.models import Notification, Review, ReviewLike
 from backend.social.privacy import can_see_activity
 from backend.social.services import _require_movie, rate_movie
+from backend.social.services.notifications import notify
 
 
 def review_write(user, movie_id: int, *, body: str, has_spoilers: bool, score: Decimal | None) -> tuple[Review, bool]:
@@ -77,4 +78,4 @@ def _on_reviewed(review: Review) -> None:
 
 
 def _on_review_liked(liker_id: int, review: Review) -> None:
-    """Hook for what a like on a review sets off (a notification to its author)."""
+    notify(review.user_id, liker_id, Notification.REVIEW_LIKED, review_id=review.id)
