@@ -202,3 +202,40 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} for {self.recipient_id} from {self.actor_id}"
+
+
+LIST_MAX_ENTRIES = 1_000
+
+
+class FilmList(models.Model):
+    """A named, ordered list of films. A private list is its owner's alone; a public one follows the
+    privacy rule of its owner's activity (backend.social.privacy)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="film_lists")
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=2000, blank=True)
+    is_public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="film_list_name_once")]
+        indexes = [models.Index(fields=["owner", "-updated_at"], name="film_list_owner_recent")]
+
+    def __str__(self):
+        return self.name
+
+
+class ListEntry(models.Model):
+    film_list = models.ForeignKey(FilmList, on_delete=models.CASCADE, related_name="entries")
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="list_entries")
+    position = models.PositiveIntegerField()
+    note = models.CharField(max_length=1000, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["film_list", "movie"], name="list_entry_once")]
+        indexes = [models.Index(fields=["film_list", "position"], name="list_entry_order")]
+
+    def __str__(self):
+        return f"{self.movie_id} at {self.position} in {self.film_list_id}"

@@ -47,6 +47,14 @@ def can_see_activity(viewer, owner_id: int, owner_is_private: bool) -> bool:
     return viewer.id == owner_id or Follow.objects.filter(follower_id=owner_id, followee_id=viewer.id).exists()
 
 
+def can_see_list(viewer, film_list) -> bool:
+    """A private list is its owner's alone; a public one is activity (can_see_activity).
+    `film_list.owner.profile` should be loaded."""
+    if _signed_in(viewer) and viewer.id == film_list.owner_id:
+        return True
+    return film_list.is_public and can_see_activity(viewer, film_list.owner_id, film_list.owner.profile.is_private)
+
+
 def not_hidden(viewer, owner: str = "") -> Q:
     """A filter on users (or, with `owner="user__"`, on rows owned by a user) dropping the users a
     block hides from `viewer`."""

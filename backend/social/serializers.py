@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.serializers import MovieSummarySerializer
-from backend.social.models import REVIEW_BODY_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Notification
+from backend.social.models import LIST_MAX_ENTRIES, REVIEW_BODY_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Notification
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -151,3 +151,44 @@ class MarkReadSerializer(serializers.Serializer):
         required=False,
         help_text="The notifications to mark read; leave out to mark all read.",
     )
+
+
+class FilmListWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=2000, allow_blank=True, required=False, trim_whitespace=False)
+    is_public = serializers.BooleanField(required=False)
+
+
+class FilmListSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    owner = UserSummarySerializer()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    is_public = serializers.BooleanField()
+    entry_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ListEntrySerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    movie = MovieSummarySerializer()
+    note = serializers.CharField()
+    added_at = serializers.DateTimeField()
+
+
+class FilmListDetailSerializer(FilmListSerializer):
+    entries = ListEntrySerializer(many=True, source="ordered_entries")
+
+
+class ListEntryWriteSerializer(serializers.Serializer):
+    movie_id = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(max_length=1000, allow_blank=True, required=False, trim_whitespace=False)
+
+
+class ListEntryNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=1000, allow_blank=True, trim_whitespace=False)
+
+
+class ListOrderSerializer(serializers.Serializer):
+    movie_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=LIST_MAX_ENTRIES)

@@ -35,6 +35,12 @@ urlpatterns = [
     path("me/notifications/", views.NotificationsView.as_view(), name="me-notifications"),
     path("me/notifications/unread-count/", views.UnreadNotificationsView.as_view(), name="me-notifications-unread"),
     path("me/notifications/read/", views.MarkNotificationsReadView.as_view(), name="me-notifications-read"),
+    path("users/<int:user_id>/lists/", views.UserListsView.as_view(), name="user-lists"),
+    path("me/lists/", views.MyListsView.as_view(), name="me-lists"),
+    path("lists/<int:list_id>/", views.ListDetailView.as_view(), name="list-detail"),
+    path("lists/<int:list_id>/entries/", views.ListEntriesView.as_view(), name="list-entries"),
+    path("lists/<int:list_id>/entries/<int:movie_id>/", views.ListEntryView.as_view(), name="list-entry"),
+    path("lists/<int:list_id>/order/", views.ListOrderView.as_view(), name="list-order"),
     path("me/watchlist/", views.WatchlistView.as_view(), name="me-watchlist"),
     path("me/watchlist/<int:movie_id>/", views.WatchlistEntryView.as_view(), name="me-watchlist-entry"),
     path(

@@ -10,21 +10,29 @@ from backend.accounts.selectors import active_user
 from backend.catalog import views as catalog_views
 from backend.catalog.models import Genre
 from backend.core.errors import Forbidden
-from backend.core.schema import ERROR_RESPONSES
+from backend.core.schema import ERROR_RESPONSES, error
 from backend.social import selectors, services
 from backend.social.filters import WatchlistFilter
-from backend.social.models import Follow, FollowRequest, Like, Notification, Rating, Review
+from backend.social.models import FilmList, Follow, FollowRequest, Like, Notification, Rating, Review
 from backend.social.privacy import can_see_activity
+from backend.social.selectors import lists as list_selectors
 from backend.social.selectors import notifications as notification_selectors
 from backend.social.selectors import reviews as review_selectors
 from backend.social.selectors import watchlist as watchlist_selectors
 from backend.social.serializers import (
+    FilmListDetailSerializer,
+    FilmListSerializer,
+    FilmListWriteSerializer,
     FollowerSerializer,
     FollowingSerializer,
     FollowRequestSerializer,
     FollowStatusSerializer,
     FriendWatchlistedSerializer,
     LikeSerializer,
+    ListEntryNoteSerializer,
+    ListEntrySerializer,
+    ListEntryWriteSerializer,
+    ListOrderSerializer,
     MarkReadSerializer,
     NotificationSerializer,
     PublicProfileSerializer,
@@ -40,6 +48,7 @@ from backend.social.serializers import (
 )
 from backend.social.services import blocks as block_services
 from backend.social.services import follow_requests as follow_request_services
+from backend.social.services import lists as list_services
 from backend.social.services import notifications as notification_services
 from backend.social.services import reviews as review_services
 from backend.social.services import watchlist as watchlist_services
@@ -404,3 +413,113 @@ class MarkNotificationsReadView(APIView):
         serializer.is_valid(raise_exception=True)
         notification_services.notifications_mark_read(request.user, serializer.validated_data.get("ids"))
         return Response({"unread": notification_selectors.unread_count(request.user)})
+
+
+def _valid(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _list_detail(request, list_id: int):
+    return FilmListDetailSerializer(list_selectors.list_detail(request.user, list_id)).data
+
+
+@extend_schema_view(get=extend_schema(responses={200: FilmListSerializer(many=True), **ERROR_RESPONSES}))
+class UserListsView(_ActivityList):
+    """A user's lists I may see (their public ones, or all of mine), most recently changed first;
+    403 when their activity is hidden from me."""
+
+    serializer_class = FilmListSerializer
+    queryset = FilmList.objects.none()  # names the model for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        return list_selectors.lists_of(self.request.user, self.owner_id())
+
+
+@extend_schema_view(get=extend_schema(responses={200: FilmListSerializer(many=True), **ERROR_RESPONSES}))
+class MyListsView(UserListsView):
+    """All my lists, private ones included; POST creates one (409 for a name I already use)."""
+
+    @extend_schema(
+        request=FilmListWriteSerializer,
+        responses={201: FilmListDetailSerializer, **ERROR_RESPONSES, 409: error("A list of that name exists")},
+    )
+    def post(self, request):
+        if not request.user.is_authenticated:
+            self.permission_denied(request)
+        film_list = list_services.list_create(request.user, **_valid(FilmListWriteSerializer, request))
+        return Response(_list_detail(request, film_list.id), status=status.HTTP_201_CREATED)
+
+
+class ListDetailView(APIView):
+    """A list with its films in order (404 if I may not see it); its owner changes or deletes it."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: FilmListDetailSerializer, **ERROR_RESPONSES})
+    def get(self, request, list_id: int):
+        return Response(_list_detail(request, list_id))
+
+    @extend_schema(
+        request=FilmListWriteSerializer,
+        responses={200: FilmListDetailSerializer, **ERROR_RESPONSES, 409: error("A list of that name exists")},
+    )
+    def patch(self, request, list_id: int):
+        self._require_sign_in(request)
+        list_services.list_update(request.user, list_id, **_valid(FilmListWriteSerializer, request, partial=True))
+        return Response(_list_detail(request, list_id))
+
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def delete(self, request, list_id: int):
+        self._require_sign_in(request)
+        list_services.list_delete(request.user, list_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _require_sign_in(self, request) -> None:
+        if not request.user.is_authenticated:
+            self.permission_denied(request)
+
+
+class ListEntriesView(APIView):
+    """Add a film at the end of my list (409 if it is on it already)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ListEntryWriteSerializer,
+        responses={201: ListEntrySerializer, **ERROR_RESPONSES, 409: error("Already on the list")},
+    )
+    def post(self, request, list_id: int):
+        data = _valid(ListEntryWriteSerializer, request)
+        entry = list_services.list_entry_add(request.user, list_id, data["movie_id"], note=data.get("note", ""))
+        return Response(ListEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class ListEntryView(APIView):
+    """Change the note of a film on my list, or take it off (204, repeatable)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ListEntryNoteSerializer, responses={200: ListEntrySerializer, **ERROR_RESPONSES})
+    def patch(self, request, list_id: int, movie_id: int):
+        note = _valid(ListEntryNoteSerializer, request)["note"]
+        return Response(
+            ListEntrySerializer(list_services.list_entry_update(request.user, list_id, movie_id, note=note)).data
+        )
+
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def delete(self, request, list_id: int, movie_id: int):
+        list_services.list_entry_remove(request.user, list_id, movie_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ListOrderView(APIView):
+    """Reorder my list: `movie_ids` names each of its films once, in the new order."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ListOrderSerializer, responses={200: FilmListDetailSerializer, **ERROR_RESPONSES})
+    def put(self, request, list_id: int):
+        list_services.list_reorder(request.user, list_id, _valid(ListOrderSerializer, request)["movie_ids"])
+        return Response(_list_detail(request, list_id))
