@@ -12,11 +12,12 @@ predicate (viewer V may see private user P's likes and ratings iff P == V or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from graph import driver
-from graph.privacy import activity_visible
+from graph.privacy import activity_visible, not_hidden
 from graph.types import (
     AlsoLikedMovie,
     FollowSuggestion,
@@ -94,6 +95,7 @@ def friends_liked(
     since: datetime | None = None,
     limit: int = 20,
     offset: int = 0,
+    hidden_ids: Sequence[int] = (),
 ) -> list[FriendsLikedMovie]:
     """Movies liked (or rated >= ENDORSING_MIN_SCORE) by people the viewer follows and may see,
     that the viewer has neither liked nor rated.
@@ -109,6 +111,7 @@ def friends_liked(
         _FRIENDS_LIKED,
         {
             "viewer_id": viewer_id,
+            "hidden_ids": list(hidden_ids),
             "genre": genre,
             "since": None if since is None else to_epoch_seconds(since),
             "min_score": ENDORSING_MIN_SCORE,
@@ -150,7 +153,7 @@ LIMIT $limit
 )
 
 
-def movie_friends(viewer_id: int, movie_id: int) -> list[MovieFriend]:
+def movie_friends(viewer_id: int, movie_id: int, *, hidden_ids: Sequence[int] = ()) -> list[MovieFriend]:
     """People the viewer follows (and may see) who liked or rated `movie_id`, by user_id.
 
     Bounds: the MOVIE_FRIENDS_MAX_FRIENDS most recently followed followees are
@@ -160,6 +163,7 @@ def movie_friends(viewer_id: int, movie_id: int) -> list[MovieFriend]:
         _MOVIE_FRIENDS,
         {
             "viewer_id": viewer_id,
+            "hidden_ids": list(hidden_ids),
             "movie_id": movie_id,
             "max_friends": MOVIE_FRIENDS_MAX_FRIENDS,
             "limit": MOVIE_FRIENDS_LIMIT,
@@ -197,7 +201,9 @@ CALL (friends, liked) {
   RETURN c, 0 AS via_friend
 }
 WITH v, liked, c, sum(via_friend) AS mutual
-WHERE c.id <> v.id AND NOT EXISTS { (v)-[:FOLLOWS]->(c) }
+WHERE c.id <> v.id AND NOT EXISTS { (v)-[:FOLLOWS]->(c) } AND """
+    + not_hidden("c")
+    + """
 WITH v, liked, c, mutual ORDER BY mutual DESC, c.id LIMIT $max_candidates
 WITH c, mutual,
   CASE WHEN """
@@ -213,7 +219,7 @@ LIMIT $limit
 )
 
 
-def follow_suggestions(viewer_id: int, *, limit: int = 20) -> list[FollowSuggestion]:
+def follow_suggestions(viewer_id: int, *, limit: int = 20, hidden_ids: Sequence[int] = ()) -> list[FollowSuggestion]:
     """Users the viewer does not follow (nor the viewer), with mutual_follows (followees of the
     viewer who follow them) or shared_likes (movies both liked; a private candidate's likes
     count only if they follow the viewer) above zero.
@@ -230,6 +236,7 @@ def follow_suggestions(viewer_id: int, *, limit: int = 20) -> list[FollowSuggest
         _FOLLOW_SUGGESTIONS,
         {
             "viewer_id": viewer_id,
+            "hidden_ids": list(hidden_ids),
             "max_friends": FOLLOW_SUGGESTIONS_MAX_FRIENDS,
             "max_liked": FOLLOW_SUGGESTIONS_MAX_LIKED,
             "max_likers_per_movie": FOLLOW_SUGGESTIONS_MAX_LIKERS_PER_MOVIE,
@@ -287,7 +294,9 @@ LIMIT $limit
 )
 
 
-def also_liked(movie_id: int, *, viewer_id: int | None = None, limit: int = 20) -> list[AlsoLikedMovie]:
+def also_liked(
+    movie_id: int, *, viewer_id: int | None = None, limit: int = 20, hidden_ids: Sequence[int] = ()
+) -> list[AlsoLikedMovie]:
     """Movies liked by people who liked `movie_id`, scored by Jaccard similarity of their liker
     sets, counting only likers visible to the viewer (public; or the viewer, or following the
     viewer back; an anonymous viewer sees public likers only).
@@ -303,6 +312,7 @@ def also_liked(movie_id: int, *, viewer_id: int | None = None, limit: int = 20) 
         {
             "movie_id": movie_id,
             "viewer_id": viewer_id,
+            "hidden_ids": list(hidden_ids),
             "max_likers": ALSO_LIKED_MAX_LIKERS,
             "max_likes_per_liker": ALSO_LIKED_MAX_LIKES_PER_LIKER,
             "max_candidates": ALSO_LIKED_MAX_CANDIDATES,
@@ -320,21 +330,26 @@ _CONNECTION_BY_HOPS: dict[int, str] = {
     hops: (
         "MATCH (a:User {id: $viewer_id}), (b:User {id: $target_id}) "
         f"MATCH p = shortestPath((a)-[:FOLLOWS*..{hops}]->(b)) "
+        "WHERE none(n IN nodes(p) WHERE n.id IN $hidden_ids) "
         "RETURN [n IN nodes(p) | n.id] AS ids LIMIT 1"
     )
     for hops in range(1, CONNECTION_MAX_HOPS + 1)
 }
 
 
-def connection(viewer_id: int, target_id: int, *, max_hops: int = 4) -> list[int] | None:
+def connection(
+    viewer_id: int, target_id: int, *, max_hops: int = 4, hidden_ids: Sequence[int] = ()
+) -> list[int] | None:
     """User ids along one shortest directed FOLLOWS path viewer -> ... -> target (both ends
-    included); [viewer_id] if they are the same user; None if there is no path of at most
-    `max_hops` edges (1 <= max_hops <= CONNECTION_MAX_HOPS) or either user is unknown."""
+    included) through no user in `hidden_ids`; [viewer_id] if they are the same user; None if there
+    is no such path of at most `max_hops` edges (1 <= max_hops <= CONNECTION_MAX_HOPS) or either
+    user is unknown or hidden."""
     if not 1 <= max_hops <= CONNECTION_MAX_HOPS:
         raise ValueError(f"max_hops must be between 1 and {CONNECTION_MAX_HOPS}, got {max_hops}")
     if viewer_id == target_id:
         return [viewer_id]
     rows: list[dict[str, Any]] = driver.read_rows(
-        _CONNECTION_BY_HOPS[max_hops], {"viewer_id": viewer_id, "target_id": target_id}
+        _CONNECTION_BY_HOPS[max_hops],
+        {"viewer_id": viewer_id, "target_id": target_id, "hidden_ids": list(hidden_ids)},
     )
     return list(rows[0]["ids"]) if rows else None

@@ -16,6 +16,7 @@ import vectors
 from backend.catalog.models import Movie
 from backend.catalog.selectors import movies_in_order
 from backend.core.errors import ApplicationError, Conflict, NotFound
+from backend.social.privacy import hidden_user_ids
 from graph import queries
 from vectors.errors import PointsNotFound
 from vectors.types import SearchFilter
@@ -43,7 +44,9 @@ def require_movie(movie_id: int) -> None:
 
 def friends_liked(viewer_id: int, *, genre, since, limit: int, offset: int):
     """Returns (items, users) where items are graph answers whose movie still exists."""
-    answers = queries.friends_liked(viewer_id, genre=genre, since=since, limit=limit, offset=offset)
+    answers = queries.friends_liked(
+        viewer_id, genre=genre, since=since, limit=limit, offset=offset, hidden_ids=hidden_user_ids(viewer_id)
+    )
     movies = {m.id: m for m in movies_in_order([a.movie_id for a in answers])}
     users = users_by_id([uid for a in answers for uid in a.friend_ids])
     return [(a, movies[a.movie_id]) for a in answers if a.movie_id in movies], users
@@ -51,20 +54,20 @@ def friends_liked(viewer_id: int, *, genre, since, limit: int, offset: int):
 
 def movie_friends(viewer_id: int, movie_id: int):
     require_movie(movie_id)
-    answers = queries.movie_friends(viewer_id, movie_id)
+    answers = queries.movie_friends(viewer_id, movie_id, hidden_ids=hidden_user_ids(viewer_id))
     users = users_by_id([a.user_id for a in answers])
     return [(a, users[a.user_id]) for a in answers if a.user_id in users]
 
 
 def follow_suggestions(viewer_id: int, *, limit: int):
-    answers = queries.follow_suggestions(viewer_id, limit=limit)
+    answers = queries.follow_suggestions(viewer_id, limit=limit, hidden_ids=hidden_user_ids(viewer_id))
     users = users_by_id([a.user_id for a in answers])
     return [(a, users[a.user_id]) for a in answers if a.user_id in users]
 
 
 def also_liked(movie_id: int, *, viewer_id: int | None, limit: int):
     require_movie(movie_id)
-    answers = queries.also_liked(movie_id, viewer_id=viewer_id, limit=limit)
+    answers = queries.also_liked(movie_id, viewer_id=viewer_id, limit=limit, hidden_ids=hidden_user_ids(viewer_id))
     movies = {m.id: m for m in movies_in_order([a.movie_id for a in answers])}
     return [(a, movies[a.movie_id]) for a in answers if a.movie_id in movies]
 
@@ -72,7 +75,10 @@ def also_liked(movie_id: int, *, viewer_id: int | None, limit: int):
 def connection(viewer_id: int, target_id: int, *, max_hops: int):
     if not User.objects.filter(id=target_id, is_active=True).exists():
         raise NotFound("No such user.")
-    path = queries.connection(viewer_id, target_id, max_hops=max_hops)
+    hidden = hidden_user_ids(viewer_id)
+    if target_id in hidden:
+        return None
+    path = queries.connection(viewer_id, target_id, max_hops=max_hops, hidden_ids=hidden)
     if path is None:
         return None
     users = users_by_id(path)

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.serializers import MovieSummarySerializer
-from backend.social.models import SCORE_MAX, SCORE_MIN
+from backend.social.models import LIST_MAX_ENTRIES, REVIEW_BODY_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Notification
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -48,3 +48,147 @@ class PublicProfileSerializer(serializers.Serializer):
     like_count = serializers.IntegerField(
         allow_null=True, help_text="Null when the profile is private and does not follow the viewer."
     )
+
+
+class RatingResultSerializer(ScoreSerializer):
+    on_watchlist = serializers.BooleanField(
+        help_text="The film is on your watchlist: offer to remove it (DELETE /api/me/watchlist/{movie_id}/). "
+        "Rating never removes it by itself."
+    )
+
+
+class WatchlistMovieSerializer(MovieSummarySerializer):
+    added_at = serializers.DateTimeField(read_only=True)
+
+    class Meta(MovieSummarySerializer.Meta):
+        fields = [*MovieSummarySerializer.Meta.fields, "added_at"]
+
+
+class WatchlistEntrySerializer(serializers.Serializer):
+    movie_id = serializers.IntegerField()
+    added_at = serializers.DateTimeField(source="created_at")
+
+
+class FriendWatchlistedSerializer(serializers.Serializer):
+    user = UserSummarySerializer(source="*")
+    added_at = serializers.DateTimeField()
+
+
+class FollowStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["following", "requested"])
+
+
+class FollowRequestSerializer(serializers.Serializer):
+    user = UserSummarySerializer(source="requester")
+    requested_at = serializers.DateTimeField(source="created_at")
+
+
+class ReviewWriteSerializer(serializers.Serializer):
+    # Kept exactly as written: no trimming, no HTML processing (clients render it as plain text).
+    body = serializers.CharField(max_length=REVIEW_BODY_MAX_LENGTH, trim_whitespace=False)
+    has_spoilers = serializers.BooleanField(default=False)
+    score = serializers.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        min_value=SCORE_MIN,
+        max_value=SCORE_MAX,
+        required=False,
+        allow_null=True,
+        help_text="Optional: also rates the film (PUT /api/movies/{id}/rating/ does the same).",
+    )
+
+    def validate_body(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("A review needs some text.")
+        return value
+
+    def validate_score(self, value: Decimal | None) -> Decimal | None:
+        if value is not None and (value * 2) % 1 != 0:
+            raise serializers.ValidationError("Scores go in steps of 0.5.")
+        return value
+
+
+class ReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user = UserSummarySerializer()
+    movie = MovieSummarySerializer()
+    body = serializers.CharField(help_text="Plain text, exactly as written; never HTML.")
+    has_spoilers = serializers.BooleanField()
+    score = serializers.DecimalField(
+        max_digits=2, decimal_places=1, allow_null=True, help_text="The author's rating of the film, if any."
+    )
+    like_count = serializers.IntegerField()
+    liked_by_me = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ReviewQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=200, required=False, help_text="Full-text search in the review text")
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=[k for k, _ in Notification.KINDS])
+    actor = UserSummarySerializer()
+    review_id = serializers.IntegerField(allow_null=True, help_text="The liked review (kind review_liked)")
+    movie_id = serializers.IntegerField(source="review.movie_id", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+    read = serializers.SerializerMethodField()
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=500,
+        required=False,
+        help_text="The notifications to mark read; leave out to mark all read.",
+    )
+
+
+class FilmListWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=2000, allow_blank=True, required=False, trim_whitespace=False)
+    is_public = serializers.BooleanField(required=False)
+
+
+class FilmListSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    owner = UserSummarySerializer()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    is_public = serializers.BooleanField()
+    entry_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ListEntrySerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    movie = MovieSummarySerializer()
+    note = serializers.CharField()
+    added_at = serializers.DateTimeField()
+
+
+class FilmListDetailSerializer(FilmListSerializer):
+    entries = ListEntrySerializer(many=True, source="ordered_entries")
+
+
+class ListEntryWriteSerializer(serializers.Serializer):
+    movie_id = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(max_length=1000, allow_blank=True, required=False, trim_whitespace=False)
+
+
+class ListEntryNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=1000, allow_blank=True, trim_whitespace=False)
+
+
+class ListOrderSerializer(serializers.Serializer):
+    movie_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=LIST_MAX_ENTRIES)

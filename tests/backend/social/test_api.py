@@ -33,9 +33,9 @@ def test_put_rating_creates_then_updates_with_one_event_each(client_of, user, ou
     before = outbox_counts()
 
     created = client.put(_rating(movie.id), {"score": 4.5})
-    assert (created.status_code, created.json()) == (201, {"score": "4.5"})
+    assert (created.status_code, created.json()) == (201, {"score": "4.5", "on_watchlist": False})
     changed = client.put(_rating(movie.id), {"score": 3})
-    assert (changed.status_code, changed.json()) == (200, {"score": "3.0"})
+    assert (changed.status_code, changed.json()) == (200, {"score": "3.0", "on_watchlist": False})
 
     assert Rating.objects.get(user=user, movie=movie).score == Decimal("3.0")
     assert outbox_counts().events == before.events + 2
@@ -52,7 +52,7 @@ def test_repeating_the_same_rating_put_records_no_extra_event(client_of, user, o
 
     response = client.put(_rating(movie.id), {"score": "2.5"})
 
-    assert (response.status_code, response.json()) == (200, {"score": "2.5"})
+    assert (response.status_code, response.json()) == (200, {"score": "2.5", "on_watchlist": False})
     assert outbox_counts() == before
     assert Rating.objects.filter(user=user).count() == 1
 

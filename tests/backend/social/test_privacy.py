@@ -26,10 +26,11 @@ def private_world(client_of, db):
         "mutual": UserFactory(),
         "self": owner,
     }
-    client_of(viewers["follower-not-followed-back"]).post(f"/api/users/{owner.id}/follow/")
+    for follower in (viewers["follower-not-followed-back"], viewers["mutual"]):
+        assert client_of(follower).post(f"/api/users/{owner.id}/follow/").status_code == 202  # a request
+        assert client_of(owner).post(f"/api/me/follow-requests/{follower.id}/approve/").status_code == 204
     client_of(owner).post(f"/api/users/{viewers['followed-by-owner'].id}/follow/")
     client_of(owner).post(f"/api/users/{viewers['mutual'].id}/follow/")
-    client_of(viewers["mutual"]).post(f"/api/users/{owner.id}/follow/")
     return owner, viewers
 
 

@@ -10,9 +10,10 @@ from django.db import IntegrityError
 
 from backend.catalog import rankings
 from backend.catalog.models import Movie
-from backend.core.errors import ApplicationError, NotFound
+from backend.core.errors import ApplicationError, Forbidden, NotFound
 from backend.core.transactions import service_transaction
 from backend.social.models import Follow, Like, Rating
+from backend.social.privacy import is_blocked_between
 from backend.sync.outbox import aggregate_key, record_change
 
 User = get_user_model()
@@ -72,6 +73,8 @@ def follow_user(follower, followee_id: int) -> tuple[Follow, bool]:
         raise ApplicationError("You cannot follow yourself.", code="self_follow")
     with service_transaction():
         _require_user(followee_id)
+        if is_blocked_between(follower.id, followee_id):
+            raise Forbidden("You cannot follow this user.", code="blocked")
         try:
             follow, created = Follow.objects.get_or_create(follower=follower, followee_id=followee_id)
         except IntegrityError:  # the followee was deleted between the check and the insert

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from backend.catalog.models import Movie
 from backend.catalog.selectors import movie_detail
 from backend.core.errors import NotFound
-from backend.social.models import Follow, Like, Rating
+from backend.social.models import Follow, FollowRequest, Like, Rating, WatchlistEntry
 from backend.social.privacy import can_see_activity
 
 User = get_user_model()
@@ -50,6 +50,11 @@ def movie_detail_for(movie_id: int, viewer) -> Movie:
     return movie
 
 
+def require_movie(movie_id: int) -> None:
+    if not Movie.objects.filter(id=movie_id).exists():
+        raise NotFound("No such movie.")
+
+
 def ratings_of(user_id: int) -> QuerySet[Rating]:
     return Rating.objects.filter(user_id=user_id).select_related("movie").order_by("-updated_at", "-id")
 
@@ -64,3 +69,16 @@ def followers_of(user_id: int) -> QuerySet[Follow]:
 
 def following_of(user_id: int) -> QuerySet[Follow]:
     return Follow.objects.filter(follower_id=user_id).select_related("followee__profile").order_by("-created_at", "-id")
+
+
+def watchlisted_movie_ids(user) -> set[int]:
+    """The films on the user's watchlist: recommendations never offer them as new."""
+    return set(WatchlistEntry.objects.filter(user_id=user.id).values_list("movie_id", flat=True))
+
+
+def follow_requests_to(user) -> QuerySet[FollowRequest]:
+    return (
+        FollowRequest.objects.filter(target_id=user.id)
+        .select_related("requester__profile")
+        .order_by("-created_at", "-id")
+    )
