@@ -15,7 +15,7 @@ from backend.accounts.serializers import (
     RegisteredUserSerializer,
     RegisterSerializer,
 )
-from backend.core.schema import ERROR_RESPONSES
+from backend.core.schema import ERROR_RESPONSES, error
 from backend.core.throttling import ScopedRateThrottle
 
 
@@ -29,7 +29,10 @@ class AuthThrottled:
 class RegisterView(AuthThrottled, APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=RegisterSerializer, responses={201: RegisteredUserSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={201: RegisteredUserSerializer, **ERROR_RESPONSES, 409: error("The username is taken")},
+    )
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
