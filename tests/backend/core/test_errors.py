@@ -161,7 +161,11 @@ def test_nested_and_list_item_errors_flatten_to_lists_of_strings():
 
     detail = {"genres": {1: ["Not a valid string."]}, "profile": {"bio": ["Too long."]}, "items": [{}, {"x": ["Bad."]}]}
 
-    assert flat_fields(detail) == {"genres.1": ["Not a valid string."], "profile.bio": ["Too long."], "items.1.x": ["Bad."]}
+    assert flat_fields(detail) == {
+        "genres.1": ["Not a valid string."],
+        "profile.bio": ["Too long."],
+        "items.1.x": ["Bad."],
+    }
     assert flat_fields(["Wrong."]) == {"non_field_errors": ["Wrong."]}
 
 
