@@ -15,17 +15,17 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 from backend.config.env import BASE_DIR
-from embedded.graph import EmbeddedGraphServer
+from embedded.graph import EmbeddedGraphServer, port_is_free
 from embedded.postgres import use_embedded_postgres
 from embedded.process import die_with_parent
 from embedded.redis import EmbeddedRedis
+from embedded.supervisor import Supervisor
 from graph.errors import GraphError
 from vectors.errors import VectorStoreError
 
@@ -48,11 +48,10 @@ def _local_secret(path: Path, length: int = 32) -> str:
 
 
 def _require_free_port(port: int, what: str) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((HOST, port))
-        except OSError:
-            sys.exit(f"port {port} ({what}) is already in use: stop what holds it or set {what.upper()}_PORT")
+    """Stops with a message naming the port if a process holds it. The probe binds with
+    SO_REUSEADDR, as the servers do, so sockets a crash left in TIME_WAIT do not count."""
+    if not port_is_free(port, HOST):
+        sys.exit(f"port {port} ({what}) is already in use: stop what holds it or set {what.upper()}_PORT")
 
 
 class Platform:
@@ -66,6 +65,7 @@ class Platform:
         self.sync_worker: subprocess.Popen | None = None
         self.embedded_postgres = False
         self.engines: dict[str, str] = {}
+        self.supervisor = Supervisor()
 
     def start_engines(self) -> None:
         # Checked first: a taken port should not cost a minute of engine start-up to discover.
@@ -134,6 +134,7 @@ class Platform:
         beat.start()  # type: ignore[union-attr]  # thread=True gives the threaded service
 
         self.start_sync_worker()
+        self.supervise()
         for store, where in sorted(self.engines.items()):
             print(f"  {store:9} {where}")
         print(
@@ -164,7 +165,20 @@ class Platform:
         )
         self.engines["sync worker"] = f"Celery (sync, maintenance) pid {self.sync_worker.pid}, log {log.name}"
 
+    def supervise(self) -> None:
+        """Restart a child engine that dies, with backoff (embedded/supervisor.py)."""
+        if self.redis is not None:
+            self.supervisor.watch("redis", self.redis.is_running, self.redis.start)
+        if self.graph_server is not None:
+            self.supervisor.watch("graph", self.graph_server.is_running, self.graph_server.start)
+        self.supervisor.watch(
+            "sync worker", lambda: self.sync_worker is not None and self.sync_worker.poll() is None,
+            self.start_sync_worker,
+        )  # fmt: skip
+        self.supervisor.start()
+
     def stop(self) -> None:
+        self.supervisor.stop()
         if self.sync_worker is not None and self.sync_worker.poll() is None:
             self.sync_worker.terminate()
             try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -39,6 +40,18 @@ _TIMEOUT_CODES = frozenset(
         "Neo.TransientError.Transaction.LockClientStopped",
     }
 )
+
+# Two writers MERGE-ing the same new key at once: one commits, the other's unique index refuses it.
+# Run again, its MERGE matches the committed node: a race to retry, not a rejected request. A key
+# still refused after the retries is a real violation (a CREATE of an existing key): rejected.
+_CONSTRAINT_RACE_CODE = "Neo.ClientError.Schema.ConstraintValidationFailed"
+CONSTRAINT_RACE_ATTEMPTS = 3
+_CONSTRAINT_RACE_BACKOFF_SECONDS = 0.02
+
+
+def _is_constraint_race(exc: ClientError) -> bool:
+    return exc.code == _CONSTRAINT_RACE_CODE and "duplicated key" in (exc.message or "").lower()
+
 
 _lock = threading.Lock()
 _settings: GraphSettings | None = None
@@ -128,6 +141,22 @@ def _fetch_rows(tx: ManagedTransaction, query: str, params: dict[str, Any]) -> l
 
 
 def _run(work: Callable[..., T], params: dict[str, Any], *, write: bool) -> T:
+    """One managed transaction; a write that loses a constraint race runs again (work is idempotent)."""
+    for attempt in range(1, CONSTRAINT_RACE_ATTEMPTS + 1):
+        try:
+            return _run_once(work, params, write=write)
+        except _ConstraintRace as race:
+            if attempt == CONSTRAINT_RACE_ATTEMPTS:
+                raise GraphRejected(f"graph store rejected the request: {_CONSTRAINT_RACE_CODE}: {race}") from race
+            time.sleep(_CONSTRAINT_RACE_BACKOFF_SECONDS * attempt)
+    raise AssertionError("unreachable")
+
+
+class _ConstraintRace(Exception):
+    pass
+
+
+def _run_once(work: Callable[..., T], params: dict[str, Any], *, write: bool) -> T:
     settings = get_settings()
     driver = get_driver()
     timed_work = unit_of_work(timeout=settings.query_timeout_seconds)(work)
@@ -139,6 +168,8 @@ def _run(work: Callable[..., T], params: dict[str, Any], *, write: bool) -> T:
     except (ServiceUnavailable, SessionExpired, TransientError) as exc:
         raise GraphUnavailable(f"graph store unavailable: {exc}") from exc
     except ClientError as exc:
+        if write and _is_constraint_race(exc):
+            raise _ConstraintRace(exc.message) from exc
         if exc.code in _TIMEOUT_CODES:
             raise GraphUnavailable(f"graph query timed out: {exc.message}") from exc
         raise GraphRejected(f"graph store rejected the request: {exc.code}: {exc.message}") from exc

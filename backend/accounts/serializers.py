@@ -4,10 +4,14 @@ from rest_framework import serializers
 User = get_user_model()
 
 
+# The profile's display name starts as the username and holds 80 characters.
+USERNAME_MAX_LENGTH = 80
+
+
 class RegisterSerializer(serializers.Serializer):
-    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=USERNAME_MAX_LENGTH)
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)  # RFC 5321's limit, and the column's
 
 
 class RegisteredUserSerializer(serializers.Serializer):

@@ -17,7 +17,12 @@ PROFILE_FIELDS = ("display_name", "bio", "is_private")
 
 
 def register_user(*, username: str, email: str, password: str):
-    """Create a user and their profile; 409 when the username is taken."""
+    """Create a user and their profile; 409 when the username is taken. Usernames are NFKC-normalized
+    (a fullwidth `ａｄａ` is `ada`) and unique regardless of case (`Ada` is `ada`): a unique index on
+    UPPER(username) (migration 0002) settles a race the check below cannot."""
+    username = User.normalize_username(username)
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict("That username is taken.", fields={"username": ["That username is taken."]})
     candidate = User(username=username, email=email)
     try:
         password_validation.validate_password(password, user=candidate)

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
@@ -15,7 +15,8 @@ from backend.accounts.serializers import (
     RegisteredUserSerializer,
     RegisterSerializer,
 )
-from backend.core.schema import ERROR_RESPONSES
+from backend.core.schema import ERROR_RESPONSES, error
+from backend.core.throttling import ScopedRateThrottle
 
 
 class AuthThrottled:
@@ -28,7 +29,10 @@ class AuthThrottled:
 class RegisterView(AuthThrottled, APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=RegisterSerializer, responses={201: RegisteredUserSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={201: RegisteredUserSerializer, **ERROR_RESPONSES, 409: error("The username is taken")},
+    )
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -115,6 +115,13 @@ class MovieWriteSerializer(serializers.ModelSerializer):
         fields = [*MOVIE_FIELDS, "genres", "credits"]
         extra_kwargs = {"overview": {"max_length": 5000}}
 
+    def to_internal_value(self, data):
+        # An empty external id means none: "" would otherwise collide with the next movie's "".
+        if isinstance(data, dict) and data.get("imdb_id") == "":
+            data = data.copy()  # a QueryDict's copy is mutable
+            data["imdb_id"] = None
+        return super().to_internal_value(data)
+
     def validate_popularity(self, value):
         if value < 0:
             raise serializers.ValidationError("Must be zero or more.")

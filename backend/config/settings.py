@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from backend.config import env
+from backend.config.caches import cache_settings
 from backend.config.env import BASE_DIR, ConfigError
 
 try:
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "backend.core.middleware.RequestBodyLimitMiddleware",
+    "backend.core.middleware.NulInQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -148,22 +150,25 @@ WHITENOISE_USE_FINDERS = True
 # Requests carry no body past this; the middleware answers 413 before parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 
-if REDIS_URL:
-    # https://github.com/jazzband/django-redis#configure-as-cache-backend
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = cache_settings(REDIS_URL)
+# https://github.com/jazzband/django-redis#log-ignored-exceptions
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "backend.core.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.core.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "backend.core.throttling.AnonRateThrottle",
+        "backend.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": THROTTLE_ANON, "user": THROTTLE_USER, "auth": THROTTLE_AUTH},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -196,6 +201,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "sync"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down must not hold a write's response: publish briefly, then give up; the
+# outbox keeps the event and the sweeper sends it again (backend/sync/dispatch.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
 
 LOGGING = {
     "version": 1,

@@ -15,3 +15,8 @@ urlpatterns = [
     path("api/", include("backend.discovery.urls")),
     path("", include("backend.health.metrics_urls")),
 ]
+
+handler400 = "backend.core.errors.bad_request"
+handler403 = "backend.core.errors.permission_denied"
+handler404 = "backend.core.errors.page_not_found"
+handler500 = "backend.core.errors.server_error"

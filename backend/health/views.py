@@ -10,8 +10,9 @@ from backend.sync.monitoring import target_health
 HealthSerializer = inline_serializer(
     name="Health",
     fields={
-        "status": serializers.ChoiceField(choices=["ok", "unavailable"]),
+        "status": serializers.ChoiceField(choices=["ok", "drift", "unavailable"]),
         "down": serializers.ListField(child=serializers.CharField()),
+        "drifted": serializers.ListField(child=serializers.CharField()),
         "stores": serializers.DictField(),
         "sync": serializers.DictField(),
     },
@@ -19,7 +20,8 @@ HealthSerializer = inline_serializer(
 
 
 class HealthView(APIView):
-    """Each store's status and latency, and the sync backlog per target; 503 names what is down."""
+    """Each store's status and latency, and the sync backlog per target; 503 names what is down.
+    `drift` (200) says the last reconcile found a projection out of line and nobody repaired it."""
 
     permission_classes = [AllowAny]
     throttle_classes = []
@@ -28,8 +30,10 @@ class HealthView(APIView):
     def get(self, request):
         statuses = check_stores()
         down = [s.name for s in statuses if not s.up]
+        sync = [] if "postgres" in down else target_health()
+        drifted = [h.target for h in sync if h.drift and not h.drift_repaired]
         body = {
-            "status": "unavailable" if down else "ok",
+            "status": "unavailable" if down else "drift" if drifted else "ok",
             "down": down,
             "stores": {
                 s.name: {
@@ -39,15 +43,17 @@ class HealthView(APIView):
                 }
                 for s in statuses
             },
-            "sync": {}
-            if "postgres" in down
-            else {
+            "drifted": drifted,
+            "sync": {
                 h.target: {
                     "backlog": h.backlog,
                     "failed": h.failed,
                     "oldest_pending_age_seconds": h.oldest_pending_age_seconds,
+                    "drift": h.drift,
+                    "drift_repaired": h.drift_repaired,
+                    "drift_checked_at": h.drift_checked_at,
                 }
-                for h in target_health()
+                for h in sync
             },
         }
         return Response(body, status=503 if down else 200)

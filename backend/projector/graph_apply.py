@@ -12,6 +12,7 @@ from django.db import transaction
 
 from backend.projector import kinds
 from backend.sync import delivery as deliveries
+from backend.sync import locks
 from backend.sync.models import Delivery, OutboxEvent
 from graph import projection
 from graph.errors import GraphRejected, GraphUnavailable
@@ -40,6 +41,7 @@ def apply_graph_events(event_ids: list[int]) -> int:
     batch the graph rejects is applied one event at a time, so only the bad event is dead-lettered.
     """
     with transaction.atomic():
+        locks.hold_shared("graph")  # not while a rebuild empties and refills the graph
         claimed = deliveries.claim(deliveries.due(Delivery.GRAPH).filter(event_id__in=event_ids), len(event_ids))
         stale = deliveries.superseded([d.event for d in claimed])
         done = [d for d in claimed if d.event_id in stale]

@@ -4,10 +4,12 @@ flight afterwards are recognised as stale and change nothing."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from tqdm import tqdm
 
 import vectors
 from backend.projector import kinds
+from backend.sync import locks
 from graph import projection
 from graph.types import Versioned
 from vectors.text import content_hash
@@ -15,7 +17,14 @@ from vectors.types import MoviePoint
 
 
 def rebuild_graph(*, progress: bool = False) -> dict[str, int]:
-    """Empty the graph and write every live entity of every graph kind; returns counts per kind."""
+    """Empty the graph and write every live entity of every graph kind; returns counts per kind.
+    Serialized against other rebuilds and against deliveries (backend/sync/locks.py)."""
+    with transaction.atomic():
+        locks.hold_exclusive("graph")
+        return _rebuild_graph(progress)
+
+
+def _rebuild_graph(progress: bool) -> dict[str, int]:
     projection.clear_all()
     counts = {}
     for kind in kinds.KINDS.values():
@@ -37,7 +46,14 @@ def rebuild_graph(*, progress: bool = False) -> dict[str, int]:
 
 
 def rebuild_vectors(*, progress: bool = False) -> int:
-    """Re-encode every movie in model-sized batches and replace the vector store's content."""
+    """Re-encode every movie in model-sized batches and replace the vector store's content.
+    Serialized against other rebuilds and against deliveries (backend/sync/locks.py)."""
+    with transaction.atomic():
+        locks.hold_exclusive("vectors")
+        return _rebuild_vectors(progress)
+
+
+def _rebuild_vectors(progress: bool) -> int:
     kind, form = kinds.MOVIE, kinds.MOVIE.vectors
     assert form is not None
     store, embedder = vectors.get_vector_store(), vectors.get_embedder()

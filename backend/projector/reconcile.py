@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 import vectors
 from backend.projector import kinds
+from backend.sync import monitoring
 from backend.sync.outbox import record_changes
 from graph import projection
 
@@ -84,6 +85,13 @@ def vector_drift() -> Drift:
 def reconcile(*, repair: bool) -> list[Drift]:
     """Drift per target and kind; with `repair`, events that bring each projection back in line."""
     drifts = [*graph_drift(), vector_drift()]
+    for target in {drift.target for drift in drifts}:
+        detail = {
+            d.kind: {"missing": len(d.missing), "extra": len(d.extra), "stale": len(d.stale)}
+            for d in drifts
+            if d.target == target
+        }
+        monitoring.record_reconcile(target, detail, repaired=repair)
     if repair:
         for drift in drifts:
             if drift.total:

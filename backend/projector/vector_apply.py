@@ -11,6 +11,7 @@ from django.db import transaction
 import vectors
 from backend.projector import kinds
 from backend.sync import delivery as deliveries
+from backend.sync import locks
 from backend.sync.models import Delivery, OutboxEvent
 from vectors.errors import VectorStoreRejected, VectorStoreUnavailable
 from vectors.text import content_hash
@@ -22,6 +23,7 @@ EMBED_BATCH_SIZE = 64
 def embed_pending_movies(batch_size: int = EMBED_BATCH_SIZE) -> int:
     """Apply up to `batch_size` due vector deliveries; returns how many were claimed (0: none due)."""
     with transaction.atomic():
+        locks.hold_shared("vectors")  # not while a rebuild empties and refills the store
         claimed = deliveries.claim(deliveries.due(Delivery.VECTORS), batch_size)
         if not claimed:
             return 0

@@ -68,3 +68,17 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.target} {self.status} for event {self.event_id}"
+
+
+class ReconcileResult(models.Model):
+    """What the last reconcile of a target found, so /api/health/ can say the projection drifted."""
+
+    target = models.CharField(max_length=8, choices=Delivery.TARGETS, unique=True)
+    drift = models.PositiveIntegerField()
+    # Missing, extra and stale counts per kind: {"movie": {"missing": 2, "extra": 0, "stale": 1}}.
+    detail = models.JSONField(default=dict)
+    repaired = models.BooleanField(default=False)
+    checked_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.target}: drift {self.drift} at {self.checked_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 
-from backend.sync.models import Delivery
+from backend.sync.models import Delivery, ReconcileResult
 
 # Upper bounds (seconds) of the commit-to-applied lag histogram.
 LAG_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800)
@@ -22,6 +22,19 @@ class TargetHealth:
     failed: int
     retries: int
     oldest_pending_age_seconds: float | None
+    # What the last reconcile found (None: never reconciled); repaired drift is on its way back.
+    drift: int | None = None
+    drift_repaired: bool = False
+    drift_checked_at: str | None = None
+
+
+def record_reconcile(target: str, detail: dict[str, dict[str, int]], *, repaired: bool) -> None:
+    """Keep what a reconcile of `target` found: per kind, its missing, extra and stale counts."""
+    drift = sum(sum(counts.values()) for counts in detail.values())
+    ReconcileResult.objects.update_or_create(
+        target=target,
+        defaults={"drift": drift, "detail": detail, "repaired": repaired and drift > 0, "checked_at": timezone.now()},
+    )
 
 
 def target_health() -> list[TargetHealth]:
@@ -33,6 +46,7 @@ def target_health() -> list[TargetHealth]:
         oldest=Min("event__created_at", filter=Q(status=Delivery.PENDING)),
     )
     found = {row["target"]: row for row in rows}
+    reconciled = {result.target: result for result in ReconcileResult.objects.all()}
     now = timezone.now()
     health = []
     for target, _ in Delivery.TARGETS:
@@ -45,6 +59,9 @@ def target_health() -> list[TargetHealth]:
                 failed=row.get("failed", 0),
                 retries=row.get("retries") or 0,
                 oldest_pending_age_seconds=(now - oldest).total_seconds() if oldest else None,
+                drift=reconciled[target].drift if target in reconciled else None,
+                drift_repaired=reconciled[target].repaired if target in reconciled else False,
+                drift_checked_at=reconciled[target].checked_at.isoformat() if target in reconciled else None,
             )
         )
     return health

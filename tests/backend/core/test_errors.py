@@ -108,3 +108,79 @@ def test_an_unknown_api_route_is_404(api_client):
     response = api_client.get("/api/no-such-thing/")
 
     assert response.status_code == 404
+
+
+ERROR_KEYS = {"code", "message", "fields"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/api/no-such-thing/", "/api/movies/abc/", "/api/users/abc/follow/", "/api/movies/1.5/rating/", "/api/me/x"],
+)
+def test_django_level_404s_under_api_are_json_in_the_error_shape(api_client, path):
+    response = api_client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()["error"]) == ERROR_KEYS
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_bad_host_header_under_api_is_400_json(client):
+    response = client.get("/api/movies/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.django_db
+def test_too_many_form_fields_is_400_json(api_client, settings):
+    body = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+
+    response = api_client.post("/api/auth/token/", data=body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 400
+    assert set(response.json()["error"]) == ERROR_KEYS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", ["Bearer not-a-token", "Bearer a.b.c"])
+def test_a_bad_token_is_401_with_a_sentence_not_a_repr(api_client, header):
+    response = api_client.get("/api/me/", HTTP_AUTHORIZATION=header)
+
+    assert response.status_code == 401
+    message = response.json()["error"]["message"]
+    assert "ErrorDetail" not in message and "{" not in message
+    assert message
+
+
+def test_nested_and_list_item_errors_flatten_to_lists_of_strings():
+    from backend.core.errors import flat_fields
+
+    detail = {"genres": {1: ["Not a valid string."]}, "profile": {"bio": ["Too long."]}, "items": [{}, {"x": ["Bad."]}]}
+
+    assert flat_fields(detail) == {
+        "genres.1": ["Not a valid string."],
+        "profile.bio": ["Too long."],
+        "items.1.x": ["Bad."],
+    }
+    assert flat_fields(["Wrong."]) == {"non_field_errors": ["Wrong."]}
+
+
+@pytest.mark.django_db
+def test_a_list_item_error_comes_back_as_a_list_of_strings(client_of, staff):
+    response = client_of(staff).post("/api/movies/", {"title": "X", "genres": ["Drama", {"no": 1}]})
+
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert fields and all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in fields.values())
+
+
+def test_register_documents_its_409():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    assert "409" in schema["paths"]["/api/auth/register/"]["post"]["responses"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import override_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -81,11 +81,11 @@ def low_rates(monkeypatch):
     """Throttle rates of 2 per minute. DRF binds THROTTLE_RATES at import, so the override is applied
     both to the settings (for DRF's reload) and to the throttle class, with an empty cache around it."""
     rates = {"anon": "2/min", "user": "2/min", "auth": "2/min"}
-    cache.clear()
+    caches["throttle"].clear()
     with override_settings(REST_FRAMEWORK={**django_settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
         monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
         yield
-    cache.clear()
+    caches["throttle"].clear()
 
 
 @pytest.mark.django_db
