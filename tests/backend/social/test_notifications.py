@@ -53,7 +53,7 @@ def test_unread_count_and_mark_read(client_of, user):
     assert client.post("/api/me/notifications/read/", {}, format="json").json() == {"unread": 0}
     assert all(n["read"] for n in client.get("/api/me/notifications/").json()["results"])
     bad = client.post("/api/me/notifications/read/", {"ids": ["x"]}, format="json")
-    assert bad.status_code == 400 and "ids" in bad.json()["error"]["fields"]
+    assert bad.status_code == 400 and "ids.0" in bad.json()["error"]["fields"]
 
 
 @pytest.mark.django_db
