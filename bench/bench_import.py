@@ -270,9 +270,15 @@ def main() -> None:
         from backend.catalog.models import Movie
 
         print(f"   counts  postgres: movies {Movie.objects.count()}, users {get_user_model().objects.count()}, ratings {Rating.objects.count()}, likes {Like.objects.count()}, follows {Follow.objects.count()}")  # fmt: skip
-        graph_counts = {kind: len(projection.projected_versions(kind)) for kind in ("user", "movie", "rating", "like")}
-        print(f"           graph: {graph_counts}, vectors: {vectors.get_vector_store().count()} movies")
-        print(f"   reconcile drift: {sum(d.total for d in reconcile.reconcile(repair=False))}")
+        from graph.errors import GraphUnavailable
+
+        print(f"           vectors: {vectors.get_vector_store().count()} movies")
+        try:  # full scans of the graph: they can pass the engine's 10 s command timeout on a busy machine
+            graph_counts = {kind: len(projection.projected_versions(kind)) for kind in ("user", "movie", "follow", "like", "rating")}  # fmt: skip
+            print(f"           graph: {graph_counts}")
+            print(f"   reconcile drift: {sum(d.total for d in reconcile.reconcile(repair=False))}")
+        except GraphUnavailable as error:
+            print(f"   graph scan not finished: {error}")
     finally:
         graph_server.stop()
 
