@@ -27,7 +27,7 @@ from backend.accounts.models import Profile
 from backend.catalog.models import Credit, Genre, Movie, Person
 from backend.catalog.titles import normalize_title
 from backend.core.transactions import service_transaction
-from backend.importers.matching import MatchQuery, match_movies
+from backend.importers.matching import Match, MatchQuery, match_movies
 from backend.importers.rows import MovieRow, Problem, Summary
 from backend.sync.outbox import aggregate_key, record_changes
 
@@ -96,9 +96,12 @@ def write_movies(
         first_of[key] = index
         unique.append(index)
     ids: list[int | None] = [None] * len(rows)
+    created: set[int] = set()
     for batch in batches(unique, MOVIE_BATCH_SIZE):
         with service_transaction():
-            written = _write_movie_batch([rows[i] for i in batch], overwrite=overwrite, summary=summary)
+            written = _write_movie_batch(
+                [rows[i] for i in batch], overwrite=overwrite, summary=summary, created=created
+            )
         for index, movie_id in zip(batch, written, strict=True):
             ids[index] = movie_id
         if progress:
@@ -117,8 +120,15 @@ def _year(row: MovieRow) -> int | None:
     return row.year or (row.release_date.year if isinstance(row.release_date, date) else None)
 
 
-def _write_movie_batch(rows: list[MovieRow], *, overwrite: bool, summary: Summary) -> list[int | None]:
-    matches = match_movies([_query(row) for row in rows])
+def _write_movie_batch(
+    rows: list[MovieRow], *, overwrite: bool, summary: Summary, created: set[int]
+) -> list[int | None]:
+    """`created`: the movies this run created so far (and adds its own). A row matches one of them
+    only by an id: by title, it is another film of the same file (a remake a year later)."""
+    matches = [
+        Match(None) if match.movie_id in created and match.by not in MOVIE_ID_FIELDS else match
+        for match in match_movies([_query(row) for row in rows])
+    ]
     ids: list[int | None] = [None] * len(rows)
     new: list[tuple[int, Movie]] = []
     matched: dict[int, MovieRow] = {}
@@ -138,13 +148,14 @@ def _write_movie_batch(rows: list[MovieRow], *, overwrite: bool, summary: Summar
     for index, movie in new:
         ids[index] = movie.id
     changed = _update_matched(matched, overwrite=overwrite)
-    created = {movie.id: rows[index] for index, movie in new}
-    genres_changed = _write_genres(created, matched, overwrite=overwrite)
-    credits_changed = _write_credits(created, matched, overwrite=overwrite)
-    updated = (changed | genres_changed | credits_changed) - set(created)
-    record_changes("movie", [aggregate_key(movie_id) for movie_id in created], "movie.created")
+    created.update(movie.id for _, movie in new)
+    created_rows = {movie.id: rows[index] for index, movie in new}
+    genres_changed = _write_genres(created_rows, matched, overwrite=overwrite)
+    credits_changed = _write_credits(created_rows, matched, overwrite=overwrite)
+    updated = (changed | genres_changed | credits_changed) - set(created_rows)
+    record_changes("movie", [aggregate_key(movie_id) for movie_id in created_rows], "movie.created")
     record_changes("movie", [aggregate_key(movie_id) for movie_id in sorted(updated)], "movie.updated")
-    summary.add("movies created", len(created))
+    summary.add("movies created", len(created_rows))
     summary.add("movies updated", len(updated))
     summary.add("movies unchanged", len(matched) - len(updated))
     return ids
@@ -345,14 +356,15 @@ def write_users(
 
 _UPSERT_RATINGS = """
     INSERT INTO social_rating (user_id, movie_id, score, created_at, updated_at)
-    SELECT u, m, s, t, t FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], %s::timestamptz[]) AS r(u, m, s, t)
+    SELECT u, m, s::numeric(2, 1), to_timestamp(t), to_timestamp(t)
+    FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::float8[]) AS r(u, m, s, t)
     ON CONFLICT (user_id, movie_id) DO UPDATE SET score = EXCLUDED.score, updated_at = EXCLUDED.updated_at
         WHERE social_rating.score <> EXCLUDED.score AND social_rating.updated_at <= EXCLUDED.updated_at
     RETURNING user_id, movie_id, (xmax = 0) AS inserted
 """
 _INSERT_LIKES = """
     INSERT INTO social_like (user_id, movie_id, created_at)
-    SELECT u, m, t FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[]) AS l(u, m, t)
+    SELECT u, m, to_timestamp(t) FROM unnest(%s::bigint[], %s::bigint[], %s::float8[]) AS l(u, m, t)
     ON CONFLICT (user_id, movie_id) DO NOTHING
     RETURNING user_id, movie_id
 """
@@ -388,9 +400,10 @@ def write_ratings(
         rows = list(latest.values())
         liked = [r for r in rows if like_threshold is not None and r.score >= like_threshold]
         with service_transaction(), connection.cursor() as cursor:
-            cursor.execute(_UPSERT_RATINGS, _columns(rows, "user_id", "movie_id", "score", "at"))
+            # Scores and times go as float arrays: psycopg dumps those far faster than Decimals and datetimes.
+            cursor.execute(_UPSERT_RATINGS, _columns(rows))
             changed = cursor.fetchall()
-            cursor.execute(_INSERT_LIKES, _columns(liked, "user_id", "movie_id", "at"))
+            cursor.execute(_INSERT_LIKES, _columns(liked)[:2] + [[row.at.timestamp() for row in liked]])
             likes = cursor.fetchall()
             record_changes("rating", [aggregate_key(u, m) for u, m, _ in changed], "rating.set")
             record_changes("like", [aggregate_key(u, m) for u, m in likes], "like.created")
@@ -424,5 +437,10 @@ def write_follows(
     return total
 
 
-def _columns(rows: Sequence[Scored], *names: str) -> list[list[Any]]:
-    return [[getattr(row, name) for row in rows] for name in names]
+def _columns(rows: Sequence[Scored]) -> list[list[Any]]:
+    return [
+        [row.user_id for row in rows],
+        [row.movie_id for row in rows],
+        [float(row.score) for row in rows],
+        [row.at.timestamp() for row in rows],
+    ]

@@ -170,3 +170,15 @@ def test_synthesized_follows_are_seeded_heavy_tailed_and_follow_taste():
     assert same_camp / len(pairs) > 0.9
     degrees = sorted((sum(1 for a, _ in pairs if a == user) for user in ratings), reverse=True)
     assert degrees[0] >= 4 * degrees[len(degrees) // 2]  # a long tail above the median
+
+
+def test_films_of_one_file_a_year_apart_stay_two_films_across_batches(tmp_path, monkeypatch):
+    from backend.importers import bulk
+
+    monkeypatch.setattr(bulk, "MOVIE_BATCH_SIZE", 1)
+    (tmp_path / "movies.csv").write_text("movieId,title,genres\n1,Hamlet (1990),Drama\n2,Hamlet (1991),Drama\n")
+    (tmp_path / "ratings.csv").write_text("userId,movieId,rating,timestamp\n1,2,4.0,1000000000\n")
+    run(tmp_path)
+    run(tmp_path)
+    assert sorted(Movie.objects.values_list("year", flat=True)) == [1990, 1991]
+    assert Rating.objects.get().movie.year == 1991
