@@ -234,7 +234,7 @@ class FeedItemSerializer(serializers.Serializer):
 
     @extend_schema_field(FeedSubjectSerializer(many=True))
     def get_subjects(self, item) -> list:
-        return FeedSubjectSerializer(item.activities[:FEED_BURST_SHOWN], many=True).data
+        return list(FeedSubjectSerializer(item.activities[:FEED_BURST_SHOWN], many=True).data)
 
 
 class FeedPageSerializer(serializers.Serializer):

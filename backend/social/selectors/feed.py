@@ -13,6 +13,7 @@ import base64
 import binascii
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 
@@ -32,7 +33,7 @@ RAW_PER_ITEM = 5
 
 @dataclass
 class FeedItem:
-    actor: object
+    actor: Any
     verb: str
     at: datetime
     activities: list = field(default_factory=list)
