@@ -55,29 +55,40 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise ApplicationError("Invalid cursor.", fields={"cursor": ["Not a cursor this feed gave."]}) from None
 
 
-def _raw_feed(viewer):
+def feed_activity_ids(viewer):
+    """The ids of the activities the viewer's feed shows, newest first: the narrow query the index
+    on (actor, -created_at, -id) answers; `_hydrate` loads the page's rows afterwards, so the joins
+    and the score run for one page only, not for every candidate row."""
     followed = Follow.objects.filter(follower_id=viewer.id).values("followee_id")
-    score = Rating.objects.filter(user_id=OuterRef("actor_id"), movie_id=OuterRef("movie_id")).values("score")[:1]
     return (
         Activity.objects.filter(visible_owners(viewer, "actor__"), actor_id__in=followed)
         # A film put on a private list is not news for anyone else.
         .filter(Q(film_list__isnull=True) | Q(film_list__is_public=True))
-        .select_related("actor__profile", "movie", "target_user__profile", "film_list")
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+    )
+
+
+def _hydrate(activity_ids: list[int]) -> list[Activity]:
+    score = Rating.objects.filter(user_id=OuterRef("actor_id"), movie_id=OuterRef("movie_id")).values("score")[:1]
+    found = (
+        Activity.objects.select_related("actor__profile", "movie", "target_user__profile", "film_list")
         .prefetch_related(Prefetch("movie__genres", queryset=Genre.objects.all()))
         .annotate(score=Subquery(score))
-        .order_by("-created_at", "-id")
+        .in_bulk(activity_ids)
     )
+    return [found[i] for i in activity_ids if i in found]
 
 
 def feed(viewer, *, limit: int, cursor: str | None) -> tuple[list[FeedItem], str | None]:
     """Up to `limit` feed items older than `cursor` (None: the newest), and the cursor of the next
     page (None at the end). Keyset pagination: items inserted meanwhile never shift a page."""
-    rows = _raw_feed(viewer)
+    rows = feed_activity_ids(viewer)
     if cursor:
         at, activity_id = decode_cursor(cursor)
         rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=activity_id))
     raw_limit = limit * RAW_PER_ITEM
-    activities = list(rows[: raw_limit + 1])
+    activities = _hydrate(list(rows[: raw_limit + 1]))
     more = len(activities) > raw_limit
     activities = activities[:raw_limit]
     items: list[FeedItem] = []
