@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from backend.catalog.models import Genre
+from backend.catalog.selectors import UNSHOWN_SEARCH_FIELDS
 from backend.core.errors import ApplicationError
 from backend.social.models import Activity, Follow, Rating
 from backend.social.privacy import visible_owners
@@ -73,6 +74,7 @@ def _hydrate(activity_ids: list[int]) -> list[Activity]:
     score = Rating.objects.filter(user_id=OuterRef("actor_id"), movie_id=OuterRef("movie_id")).values("score")[:1]
     found = (
         Activity.objects.select_related("actor__profile", "movie", "target_user__profile", "film_list")
+        .defer(*(f"movie__{name}" for name in UNSHOWN_SEARCH_FIELDS))
         .prefetch_related(Prefetch("movie__genres", queryset=Genre.objects.all()))
         .annotate(score=Subquery(score))
         .in_bulk(activity_ids)
