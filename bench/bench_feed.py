@@ -109,7 +109,7 @@ def load(rng: random.Random, args) -> tuple[int, int]:
         # Some followed private users follow back, so their activity shows.
         Follow.objects.bulk_create(Follow(follower=u, followee=viewer) for u in followed[: args.followed // 4])
         # Keep the spread times: auto_now_add would stamp every row with now.
-        Activity._meta.get_field("created_at").auto_now_add = False  # type: ignore[attr-defined]
+        Activity._meta.get_field("created_at").auto_now_add = False
         verbs = ["rated", "liked", "reviewed", "listed"]
         batch: list[Activity] = []
         total = 0
@@ -143,7 +143,7 @@ def measure(viewer_id: int, args) -> None:
     viewer = get_user_model().objects.select_related("profile").get(id=viewer_id)
     client = APIClient(HTTP_HOST="localhost")
     client.force_authenticate(viewer)
-    cursors = [None]
+    cursors: list[str | None] = [None]
     for _ in range(10):
         _, cursor = feed(viewer, limit=20, cursor=cursors[-1])
         if cursor is None:
