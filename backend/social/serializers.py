@@ -6,7 +6,6 @@ from rest_framework import serializers
 from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.serializers import MovieSummarySerializer
 from backend.social.models import LIST_MAX_ENTRIES, REVIEW_BODY_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Notification
-from backend.social.selectors.feed import BURST_SHOWN as FEED_BURST_SHOWN
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -234,7 +233,7 @@ class FeedItemSerializer(serializers.Serializer):
 
     @extend_schema_field(FeedSubjectSerializer(many=True))
     def get_subjects(self, item) -> list:
-        return list(FeedSubjectSerializer(item.activities[:FEED_BURST_SHOWN], many=True).data)
+        return list(FeedSubjectSerializer(item.activities, many=True).data)
 
 
 class FeedPageSerializer(serializers.Serializer):

@@ -34,18 +34,24 @@ RAW_PER_ITEM = 5
 
 @dataclass
 class FeedItem:
-    actor: Any
+    actor_id: int
     verb: str
     at: datetime
+    activity_ids: list[int] = field(default_factory=list)
+    # The first BURST_SHOWN activities, loaded (actor, movie, list, target user, score).
     activities: list = field(default_factory=list)
 
     @property
     def count(self) -> int:
-        return len(self.activities)
+        return len(self.activity_ids)
+
+    @property
+    def actor(self) -> Any:
+        return self.activities[0].actor
 
 
-def encode_cursor(activity: Activity) -> str:
-    return base64.urlsafe_b64encode(f"{activity.created_at.isoformat()}|{activity.id}".encode()).decode()
+def encode_cursor(at: datetime, activity_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{activity_id}".encode()).decode()
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
@@ -57,16 +63,16 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 def feed_activity_ids(viewer):
-    """The ids of the activities the viewer's feed shows, newest first: the narrow query the index
-    on (actor, -created_at, -id) answers; `_hydrate` loads the page's rows afterwards, so the joins
-    and the score run for one page only, not for every candidate row."""
+    """(id, actor_id, verb, created_at) of the activities the viewer's feed shows, newest first: a
+    narrow query answered from the activity indexes; `_hydrate` loads the shown rows afterwards, so
+    the joins and the score run for what a page shows only."""
     followed = Follow.objects.filter(follower_id=viewer.id).values("followee_id")
     return (
         Activity.objects.filter(visible_owners(viewer, "actor__"), actor_id__in=followed)
         # A film put on a private list is not news for anyone else.
         .filter(Q(film_list__isnull=True) | Q(film_list__is_public=True))
         .order_by("-created_at", "-id")
-        .values_list("id", flat=True)
+        .values_list("id", "actor_id", "verb", "created_at")
     )
 
 
@@ -90,27 +96,25 @@ def feed(viewer, *, limit: int, cursor: str | None) -> tuple[list[FeedItem], str
         at, activity_id = decode_cursor(cursor)
         rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=activity_id))
     raw_limit = limit * RAW_PER_ITEM
-    activities = _hydrate(list(rows[: raw_limit + 1]))
-    more = len(activities) > raw_limit
-    activities = activities[:raw_limit]
+    # Collapse on the narrow rows; load only what the page shows.
+    narrow = list(rows[: raw_limit + 1])
+    more = len(narrow) > raw_limit
+    narrow = narrow[:raw_limit]
     items: list[FeedItem] = []
     consumed = 0
-    for activity in activities:
+    for activity_id, actor_id, verb, at in narrow:
         last = items[-1] if items else None
-        if (
-            last is not None
-            and last.actor.id == activity.actor_id
-            and last.verb == activity.verb
-            and last.at - activity.created_at <= BURST_WINDOW
-        ):
-            last.activities.append(activity)
+        if last is not None and (last.actor_id, last.verb) == (actor_id, verb) and last.at - at <= BURST_WINDOW:
+            last.activity_ids.append(activity_id)
         elif len(items) == limit:
             more = True
             break
         else:
-            items.append(
-                FeedItem(actor=activity.actor, verb=activity.verb, at=activity.created_at, activities=[activity])
-            )
+            items.append(FeedItem(actor_id=actor_id, verb=verb, at=at, activity_ids=[activity_id]))
         consumed += 1
-    next_cursor = encode_cursor(activities[consumed - 1]) if more and consumed else None
+    loaded = {a.id: a for a in _hydrate([i for item in items for i in item.activity_ids[:BURST_SHOWN]])}
+    for item in items:
+        item.activities = [loaded[i] for i in item.activity_ids[:BURST_SHOWN] if i in loaded]
+    items = [item for item in items if item.activities]  # an activity undone between the two reads
+    next_cursor = encode_cursor(narrow[consumed - 1][3], narrow[consumed - 1][0]) if more and consumed else None
     return items, next_cursor
