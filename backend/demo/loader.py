@@ -14,6 +14,7 @@ from django.db import transaction
 from backend.accounts.services import register_user, update_profile
 from backend.catalog import rankings, services
 from backend.catalog.models import Genre, Movie, Person
+from backend.demo.social_extras import load_social_extras
 from backend.social.services import follow_user, like_movie, rate_movie
 
 DEMO_CATALOG = Path(__file__).resolve().parent / "data" / "catalog.json"
@@ -70,6 +71,7 @@ def load_demo(path: Path = DEMO_CATALOG) -> dict[str, int]:
         like_movie(users[username], movies[movie_key])
     for username, movie_key, score in data["ratings"]:
         rate_movie(users[username], movies[movie_key], Decimal(str(score)))
+    extras = load_social_extras(data, users, movies)
     rankings.recompute_all()
     return {
         "movies": len(movies),
@@ -78,4 +80,5 @@ def load_demo(path: Path = DEMO_CATALOG) -> dict[str, int]:
         "follows": len(data["follows"]),
         "likes": len(data["likes"]),
         "ratings": len(data["ratings"]),
+        **extras,
     }

@@ -239,3 +239,37 @@ class ListEntry(models.Model):
 
     def __str__(self):
         return f"{self.movie_id} at {self.position} in {self.film_list_id}"
+
+
+class Activity(models.Model):
+    """One thing a user did that their followers' feeds show, written by the service that did it
+    in the same transaction and deleted when it is undone. The feed is a query on read over this
+    table (index actor, -created_at, -id), not a fan-out: see backend.social.selectors.feed."""
+
+    RATED = "rated"
+    REVIEWED = "reviewed"
+    LIKED = "liked"
+    LISTED = "listed"
+    FOLLOWED = "followed"
+    VERBS = [(RATED, "rated"), (REVIEWED, "reviewed"), (LIKED, "liked"), (LISTED, "listed"), (FOLLOWED, "followed")]
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities")
+    verb = models.CharField(max_length=16, choices=VERBS)
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    film_list = models.ForeignKey(FilmList, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["actor", "-created_at", "-id"], name="activity_actor_recent"),
+            # For a viewer following many active people, walking the newest activity overall and
+            # keeping their followees' reaches a page sooner than gathering every followee's rows.
+            models.Index(fields=["-created_at", "-id"], name="activity_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor_id} {self.verb}"

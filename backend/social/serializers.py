@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.accounts.serializers import UserSummarySerializer
@@ -192,3 +193,49 @@ class ListEntryNoteSerializer(serializers.Serializer):
 
 class ListOrderSerializer(serializers.Serializer):
     movie_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=LIST_MAX_ENTRIES)
+
+
+class FeedQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
+    cursor = serializers.CharField(max_length=200, required=False, help_text="next_cursor of the page before")
+
+
+class FeedListSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class FeedSubjectSerializer(serializers.Serializer):
+    movie = MovieSummarySerializer(allow_null=True)
+    score = serializers.DecimalField(max_digits=2, decimal_places=1, allow_null=True)
+    review_id = serializers.IntegerField(allow_null=True)
+    list = FeedListSerializer(source="film_list", allow_null=True)
+    user = UserSummarySerializer(source="target_user", allow_null=True)
+
+
+_VERB_NOUNS = {"rated": "film", "reviewed": "film", "liked": "film", "listed": "film", "followed": "person"}
+
+
+class FeedItemSerializer(serializers.Serializer):
+    actor = UserSummarySerializer()
+    verb = serializers.ChoiceField(choices=list(_VERB_NOUNS))
+    count = serializers.IntegerField(help_text="How many actions this item collapses (a burst)")
+    at = serializers.DateTimeField(help_text="The newest of them")
+    text = serializers.SerializerMethodField(help_text='For example "ada rated 12 films"')
+    subjects = serializers.SerializerMethodField()
+
+    def get_text(self, item) -> str:
+        name = item.actor.profile.display_name or item.actor.username
+        if item.count == 1:
+            return f"{name} {item.verb}"
+        noun = _VERB_NOUNS[item.verb]
+        return f"{name} {item.verb} {item.count} {noun}s" if noun == "film" else f"{name} followed {item.count} people"
+
+    @extend_schema_field(FeedSubjectSerializer(many=True))
+    def get_subjects(self, item) -> list:
+        return list(FeedSubjectSerializer(item.activities, many=True).data)
+
+
+class FeedPageSerializer(serializers.Serializer):
+    next_cursor = serializers.CharField(allow_null=True)
+    results = FeedItemSerializer(many=True)

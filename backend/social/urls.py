@@ -41,6 +41,7 @@ urlpatterns = [
     path("lists/<int:list_id>/entries/", views.ListEntriesView.as_view(), name="list-entries"),
     path("lists/<int:list_id>/entries/<int:movie_id>/", views.ListEntryView.as_view(), name="list-entry"),
     path("lists/<int:list_id>/order/", views.ListOrderView.as_view(), name="list-order"),
+    path("me/feed/", views.FeedView.as_view(), name="me-feed"),
     path("me/watchlist/", views.WatchlistView.as_view(), name="me-watchlist"),
     path("me/watchlist/<int:movie_id>/", views.WatchlistEntryView.as_view(), name="me-watchlist-entry"),
     path(

@@ -15,11 +15,14 @@ from backend.social import selectors, services
 from backend.social.filters import WatchlistFilter
 from backend.social.models import FilmList, Follow, FollowRequest, Like, Notification, Rating, Review
 from backend.social.privacy import can_see_activity
+from backend.social.selectors import feed as feed_selectors
 from backend.social.selectors import lists as list_selectors
 from backend.social.selectors import notifications as notification_selectors
 from backend.social.selectors import reviews as review_selectors
 from backend.social.selectors import watchlist as watchlist_selectors
 from backend.social.serializers import (
+    FeedPageSerializer,
+    FeedQuerySerializer,
     FilmListDetailSerializer,
     FilmListSerializer,
     FilmListWriteSerializer,
@@ -523,3 +526,20 @@ class ListOrderView(APIView):
     def put(self, request, list_id: int):
         list_services.list_reorder(request.user, list_id, _valid(ListOrderSerializer, request)["movie_ids"])
         return Response(_list_detail(request, list_id))
+
+
+class FeedView(APIView):
+    """What the people I follow did (rated, reviewed, liked, listed, followed), newest first, under
+    the privacy and block rules. Consecutive actions of one person with one verb within an hour
+    collapse into one item ("ada rated 12 films"). Cursor-paginated: pass `next_cursor` back as
+    `cursor`; a page never shifts when new activity arrives."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[FeedQuerySerializer], responses={200: FeedPageSerializer, **ERROR_RESPONSES})
+    def get(self, request):
+        query = FeedQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        items, next_cursor = feed_selectors.feed(request.user, limit=params["limit"], cursor=params.get("cursor"))
+        return Response(FeedPageSerializer({"next_cursor": next_cursor, "results": items}).data)

@@ -12,8 +12,9 @@ from backend.catalog import rankings
 from backend.catalog.models import Movie
 from backend.core.errors import ApplicationError, Forbidden, NotFound
 from backend.core.transactions import service_transaction
-from backend.social.models import Follow, Like, Rating
+from backend.social.models import Activity, Follow, Like, Rating
 from backend.social.privacy import is_blocked_between
+from backend.social.services.activity import activity_record, activity_remove
 from backend.sync.outbox import aggregate_key, record_change
 
 User = get_user_model()
@@ -35,6 +36,8 @@ def rate_movie(user, movie_id: int, score: Decimal) -> tuple[Rating, bool]:
             rating.score = score
             rating.save(update_fields=["score", "updated_at"])
         rankings.mark_stale(movie_id)
+        if created:
+            activity_record(user.id, Activity.RATED, movie_id=movie_id)
         record_change("rating", aggregate_key(user.id, movie_id), "rating.set")
         return rating, created
 
@@ -45,6 +48,7 @@ def unrate_movie(user, movie_id: int) -> None:
         deleted, _ = Rating.objects.filter(user=user, movie_id=movie_id).delete()
         if deleted:
             rankings.mark_stale(movie_id)
+            activity_remove(user.id, Activity.RATED, movie_id=movie_id)
             record_change("rating", aggregate_key(user.id, movie_id), "rating.deleted")
 
 
@@ -56,6 +60,7 @@ def like_movie(user, movie_id: int) -> tuple[Like, bool]:
         except IntegrityError:
             raise NotFound("No such movie.") from None
         if created:
+            activity_record(user.id, Activity.LIKED, movie_id=movie_id)
             record_change("like", aggregate_key(user.id, movie_id), "like.created")
         return like, created
 
@@ -65,6 +70,7 @@ def unlike_movie(user, movie_id: int) -> None:
         _require_movie(movie_id)
         deleted, _ = Like.objects.filter(user=user, movie_id=movie_id).delete()
         if deleted:
+            activity_remove(user.id, Activity.LIKED, movie_id=movie_id)
             record_change("like", aggregate_key(user.id, movie_id), "like.deleted")
 
 
@@ -80,6 +86,7 @@ def follow_user(follower, followee_id: int) -> tuple[Follow, bool]:
         except IntegrityError:  # the followee was deleted between the check and the insert
             raise NotFound("No such user.") from None
         if created:
+            activity_record(follower.id, Activity.FOLLOWED, target_user_id=followee_id)
             record_change("follow", aggregate_key(follower.id, followee_id), "follow.created")
         return follow, created
 
@@ -89,6 +96,7 @@ def unfollow_user(follower, followee_id: int) -> None:
         _require_user(followee_id)
         deleted, _ = Follow.objects.filter(follower=follower, followee_id=followee_id).delete()
         if deleted:
+            activity_remove(follower.id, Activity.FOLLOWED, target_user_id=followee_id)
             record_change("follow", aggregate_key(follower.id, followee_id), "follow.deleted")
 
 

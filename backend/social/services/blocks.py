@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from backend.core.errors import ApplicationError, NotFound
 from backend.core.transactions import service_transaction
-from backend.social.models import Block, Follow, FollowRequest
+from backend.social.models import Activity, Block, Follow, FollowRequest
 from backend.social.services import _require_user
 from backend.sync.outbox import aggregate_key, record_changes
 
@@ -29,6 +29,10 @@ def block_user(blocker, blocked_id: int) -> tuple[Block, bool]:
         removed = list(between.values_list("follower_id", "followee_id"))
         if removed:
             between.delete()
+            Activity.objects.filter(
+                Q(actor_id=blocker.id, target_user_id=blocked_id) | Q(actor_id=blocked_id, target_user_id=blocker.id),
+                verb=Activity.FOLLOWED,
+            ).delete()
             record_changes("follow", [aggregate_key(a, b) for a, b in removed], "follow.deleted")
         _after_block(blocker.id, blocked_id)
         return block, created

@@ -11,9 +11,10 @@ from django.db.models import F, Max
 
 from backend.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.core.transactions import service_transaction
-from backend.social.models import LIST_MAX_ENTRIES, FilmList, ListEntry
+from backend.social.models import LIST_MAX_ENTRIES, Activity, FilmList, ListEntry
 from backend.social.privacy import can_see_list
 from backend.social.services import _require_movie
+from backend.social.services.activity import activity_record, activity_remove
 
 
 def _owned_list(user, list_id: int, *, lock: bool = False) -> FilmList:
@@ -75,6 +76,7 @@ def list_entry_add(user, list_id: int, movie_id: int, *, note: str = "") -> List
         except IntegrityError:
             raise Conflict("The film is already on the list.", code="already_listed") from None
         film_list.save(update_fields=["updated_at"])
+        activity_record(user.id, Activity.LISTED, movie_id=movie_id, film_list_id=film_list.id)
         return entry
 
 
@@ -96,6 +98,7 @@ def list_entry_remove(user, list_id: int, movie_id: int) -> None:
         entry = film_list.entries.filter(movie_id=movie_id).first()
         if entry is not None:
             entry.delete()
+            activity_remove(user.id, Activity.LISTED, movie_id=movie_id, film_list_id=film_list.id)
             film_list.entries.filter(position__gt=entry.position).update(position=F("position") - 1)
 
 

@@ -10,9 +10,10 @@ from django.db.models import F
 
 from backend.core.errors import NotFound
 from backend.core.transactions import service_transaction
-from backend.social.models import Notification, Review, ReviewLike
+from backend.social.models import Activity, Notification, Review, ReviewLike
 from backend.social.privacy import can_see_activity
 from backend.social.services import _require_movie, rate_movie
+from backend.social.services.activity import activity_record
 from backend.social.services.notifications import notify
 
 
@@ -74,7 +75,7 @@ def review_unlike(user, review_id: int) -> None:
 
 
 def _on_reviewed(review: Review) -> None:
-    """Hook for what a new review sets off (the activity feed)."""
+    activity_record(review.user_id, Activity.REVIEWED, movie_id=review.movie_id, review_id=review.id)
 
 
 def _on_review_liked(liker_id: int, review: Review) -> None:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
 
 from backend.catalog.models import Movie, PendingRankUpdate, Person
 from backend.demo.loader import DEMO_CATALOG, DEMO_STAFF_USERNAME, is_empty, load_demo
@@ -21,7 +22,9 @@ def test_load_demo_fills_an_empty_database_and_search_finds_the_heists(api_clien
     counts = load_demo()
 
     expected = {k: len(data[k]) for k in ("movies", "people", "follows", "likes", "ratings")}
-    assert counts == {**expected, "users": len(data["users"]) + 1}
+    social = ("reviews", "review_likes", "lists", "list_entries", "watchlist", "follow_requests")
+    assert {k: v for k, v in counts.items() if k not in social} == {**expected, "users": len(data["users"]) + 1}
+    assert all(counts[k] > 0 for k in social), counts
     assert (Movie.objects.count(), Person.objects.count()) == (expected["movies"], expected["people"])
     assert (Follow.objects.count(), Like.objects.count(), Rating.objects.count()) == (
         expected["follows"],
@@ -39,3 +42,12 @@ def test_load_demo_fills_an_empty_database_and_search_finds_the_heists(api_clien
     assert found and found <= heists
     robbed = {m["title"] for m in api_client.get("/api/movies/", {"q": "vault", "page_size": 100}).json()["results"]}
     assert robbed and robbed <= heists
+
+    # The social features are populated for a demo user: reviews, lists, a feed, a watchlist.
+    ada = get_user_model().objects.get(username="ada")
+    client = APIClient()
+    client.force_authenticate(ada)
+    assert client.get(f"/api/users/{ada.id}/reviews/").json()["count"] > 0
+    assert client.get(f"/api/users/{ada.id}/lists/").json()["count"] > 0
+    assert client.get("/api/me/feed/").json()["results"]
+    assert client.get("/api/me/watchlist/").json()["count"] > 0
