@@ -4,7 +4,6 @@ from rest_framework import serializers
 from backend.catalog.models import Credit, Movie
 from backend.catalog.services import MOVIE_FIELDS
 
-
 # Below this many raters the aggregate would tell a private profile's score (a lone rater's mean is
 # their score), so the count and mean are shown as null.
 MIN_RATERS_SHOWN = 3
