@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -23,7 +24,7 @@ from pathlib import Path
 from backend.config.env import BASE_DIR
 from embedded.graph import EmbeddedGraphServer, port_is_free
 from embedded.postgres import use_embedded_postgres
-from embedded.process import die_with_parent
+from embedded.process import die_with_parent, stop_on_sigterm, stop_with_make
 from embedded.redis import EmbeddedRedis
 from embedded.supervisor import Supervisor
 from graph.errors import GraphError
@@ -192,6 +193,11 @@ class Platform:
 
 
 def main() -> None:
+    # Until the Celery worker installs its own handlers (a warm shutdown on either signal), so the
+    # children, the workers and pgserver's Postgres are stopped on the way out.
+    stop_on_sigterm()
+    # Under `make run`, a signal to make's PID reaches this process only as make's state.
+    stop_with_make(lambda: os.kill(os.getpid(), signal.SIGINT))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
     data_dir = Path(os.environ.get("LOCAL_DATA_DIR", BASE_DIR / ".local")).resolve()

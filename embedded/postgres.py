@@ -8,6 +8,7 @@ directory and stops it when the last of them exits.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -16,6 +17,36 @@ from urllib.parse import parse_qs, quote, urlsplit
 logger = logging.getLogger(__name__)
 
 DATABASE_NAME = "cinema"
+# pgserver's list of the processes using the server (pgserver/postgres_server.py).
+HANDLES_FILE = ".handle_pids.json"
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def forget_dead_handles(data_dir: Path) -> list[int]:
+    """Drop the pids of processes that no longer exist from pgserver's list of the server's users.
+
+    pgserver stops the server when the last process in that list exits; a process killed with -9
+    never removes itself, so without this the server would outlive every later run. Returns the
+    pids kept."""
+    handles = data_dir / HANDLES_FILE
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return []
+    alive = [pid for pid in pids if isinstance(pid, int) and _exists(pid)]
+    if alive != pids:
+        logger.info("embedded postgres: forgetting dead users %s", sorted(set(pids) - set(alive)))
+        handles.write_text(json.dumps(alive))
+    return alive
 
 
 def database_url(data_dir: Path) -> str:
@@ -23,6 +54,7 @@ def database_url(data_dir: Path) -> str:
     import pgserver  # imported here: only the embedded default needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    forget_dead_handles(data_dir)
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:

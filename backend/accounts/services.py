@@ -14,6 +14,8 @@ from backend.sync.outbox import aggregate_key, record_change
 User = get_user_model()
 
 PROFILE_FIELDS = ("display_name", "bio", "is_private")
+# Made by migration 0003 with the admin permissions an operator needs.
+STAFF_GROUP = "staff"
 
 
 def register_user(*, username: str, email: str, password: str):
@@ -52,3 +54,13 @@ def update_profile(user, **changes) -> Profile:
         user.profile = profile
         record_change("user", aggregate_key(user.id), "user.updated")
         return profile
+
+
+def grant_staff(user) -> None:
+    """Make `user` staff with the `staff` group's permissions (the admin shows them the outbox)."""
+    from django.contrib.auth.models import Group
+
+    with service_transaction():
+        User.objects.filter(id=user.id).update(is_staff=True)
+        user.is_staff = True
+        user.groups.add(Group.objects.get(name=STAFF_GROUP))

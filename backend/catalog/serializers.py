@@ -4,9 +4,21 @@ from rest_framework import serializers
 from backend.catalog.models import Credit, Movie
 from backend.catalog.services import MOVIE_FIELDS
 
+# Below this many raters the aggregate would tell a private profile's score (a lone rater's mean is
+# their score), so the count and mean are shown as null.
+MIN_RATERS_SHOWN = 3
+
 
 class MovieSummarySerializer(serializers.ModelSerializer):
     genres = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)  # type: ignore[var-annotated]
+    rating_count = serializers.SerializerMethodField(help_text=f"Null below {MIN_RATERS_SHOWN} raters")
+    rating_mean = serializers.SerializerMethodField(help_text=f"Null below {MIN_RATERS_SHOWN} raters")
+
+    def get_rating_count(self, movie) -> int | None:
+        return movie.rating_count if movie.rating_count >= MIN_RATERS_SHOWN else None
+
+    def get_rating_mean(self, movie) -> float | None:
+        return movie.rating_mean if movie.rating_count >= MIN_RATERS_SHOWN else None
 
     class Meta:
         model = Movie

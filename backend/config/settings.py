@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "corsheaders",
     "backend.core",
     "backend.sync",
@@ -185,6 +186,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the project's own static files, so /api/docs/ works without internet.
+    # https://drf-spectacular.readthedocs.io/en/latest/settings.html (SWAGGER_UI_DIST)
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html

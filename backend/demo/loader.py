@@ -11,7 +11,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from backend.accounts.services import register_user, update_profile
+from backend.accounts.services import grant_staff, register_user, update_profile
 from backend.catalog import rankings, services
 from backend.catalog.models import Genre, Movie, Person
 from backend.demo.social_extras import load_social_extras
@@ -63,7 +63,7 @@ def load_demo(path: Path = DEMO_CATALOG) -> dict[str, int]:
         update_profile(user, display_name=item["display_name"], bio=item["bio"], is_private=item["is_private"])
         users[item["username"]] = user
     staff = register_user(username=DEMO_STAFF_USERNAME, email="curator@demo.invalid", password=DEMO_PASSWORD)
-    User.objects.filter(id=staff.id).update(is_staff=True)
+    grant_staff(staff)
 
     for follower, followee in data["follows"]:
         follow_user(users[follower], users[followee].id)

@@ -11,8 +11,19 @@ class DeliveryInline(admin.TabularInline):
     readonly_fields = ["target", "status", "attempts", "last_error", "next_attempt_at", "applied_at"]
 
 
+class AppendOnly:
+    """The outbox is an append-only log: the admin shows it and retries deliveries, never adds or
+    deletes a row (that would lose or invent a change)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(admin.ModelAdmin):
+class OutboxEventAdmin(AppendOnly, admin.ModelAdmin):
     list_display = ["id", "event_type", "kind", "key", "version", "created_at"]
     list_filter = ["kind", "event_type"]
     search_fields = ["key"]
@@ -21,7 +32,7 @@ class OutboxEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(AppendOnly, admin.ModelAdmin):
     list_display = ["id", "event", "target", "status", "attempts", "next_attempt_at", "applied_at", "last_error"]
     list_filter = ["status", "target"]
     list_select_related = ["event"]
@@ -37,7 +48,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     ]
     actions = ["retry"]
 
-    @admin.action(description="Retry the selected failed deliveries")
+    @admin.action(description="Retry the selected failed deliveries", permissions=["change"])
     def retry(self, request, queryset):
         count = operations.retry_failed(delivery_ids=list(queryset.values_list("id", flat=True)))
         self.message_user(request, f"{count} deliveries sent again.", messages.SUCCESS)

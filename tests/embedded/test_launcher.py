@@ -38,13 +38,20 @@ def get_json(url: str):
         return error.code, json.load(error)
 
 
+def postmaster(data_dir) -> psutil.Process:
+    """pgserver's Postgres: not a child of the launcher (pg_ctl detaches it)."""
+    return psutil.Process(int((data_dir / "postgres" / "postmaster.pid").read_text().splitlines()[0]))
+
+
 def test_run_serves_every_store_and_stops_cleanly(tmp_path):
+    """Through `make run`, stopped by SIGINT to make's own PID (not its process group)."""
     http_port = free_port()
     env = launcher_environment(tmp_path, HTTP_PORT=http_port, BOLT_PORT=free_port(), GRAPH_HTTP_PORT=free_port())
     log = tmp_path / "run.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "embedded"], cwd=BASE_DIR, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-    )
+        ["make", "-s", "run"], cwd=BASE_DIR, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
     try:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while "API on" not in log.read_text(errors="replace"):
@@ -52,7 +59,8 @@ def test_run_serves_every_store_and_stops_cleanly(tmp_path):
             assert time.monotonic() < deadline, "no 'API on' line in time"
             time.sleep(0.5)
         children = psutil.Process(process.pid).children(recursive=True)
-        assert children, "the graph engine and redis run as child processes"
+        assert len(children) > 1, "the launcher, and the graph engine and redis as its child processes"
+        postgres = postmaster(tmp_path)
 
         status, health = get_json(f"http://127.0.0.1:{http_port}/api/health/")
         assert status == 200, health
@@ -74,10 +82,15 @@ def test_run_serves_every_store_and_stops_cleanly(tmp_path):
         assert status == 200 and len(similar) == 3
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=90)
+        try:
+            process.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
     assert process.returncode is not None
     time.sleep(1)
     assert [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE] == []
+    assert not postgres.is_running() or postgres.status() == psutil.STATUS_ZOMBIE
 
 
 @pytest.mark.parametrize("taken", ["HTTP_PORT", "BOLT_PORT"])

@@ -41,8 +41,8 @@ def test_list_is_paginated_with_the_summary_shape(api_client):
         "genres": ["Crime", "Drama"],
         "poster_url": "",
         "popularity": 2.5,
-        "rating_count": 0,
-        "rating_mean": 0.0,
+        "rating_count": None,
+        "rating_mean": None,
         "rank_score": 0.0,
         "rank_position": None,
     }

@@ -97,3 +97,16 @@ def test_error_schema_is_the_one_error_shape(schema):
 
     assert components["Error"]["properties"]["error"]["$ref"] == "#/components/schemas/ErrorBody"
     assert set(components["ErrorBody"]["properties"]) == {"code", "message", "fields"}
+
+
+@pytest.mark.django_db
+def test_the_docs_page_loads_nothing_from_outside(api_client):
+    import re
+
+    response = api_client.get("/api/docs/")
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "swagger-ui" in page
+    assert re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page) == []
+    assert re.findall(r"https?://(?!127\\.0\\.0\\.1|localhost|testserver)", page) == []
