@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "backend.social",
     "backend.projector",
     "backend.discovery",
+    "backend.personal_data",
     "backend.health",
     "backend.demo",
     "tasks",

@@ -1,0 +1,42 @@
+"""What the platform keeps about erasures and exports. An erasure keeps no personal data: only the
+erased id, so the outbox can be redacted once its events are delivered."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Erasure(models.Model):
+    """An erased account. The user row is gone; `user_id` is a number that is never reused."""
+
+    user_id = models.BigIntegerField(unique=True)
+    erased_at = models.DateTimeField(auto_now_add=True)
+    # Set once every outbox event about the account is delivered and redacted.
+    outbox_redacted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["outbox_redacted_at"], name="erasure_redaction_due")]
+
+    def __str__(self):
+        return f"erased user {self.user_id}"
+
+
+class Export(models.Model):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    STATUSES = [(QUEUED, "Queued"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports")
+    status = models.CharField(max_length=8, choices=STATUSES, default=QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The zip itself: an export is small (a few CSVs) and lives only as long as the account does.
+    archive = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="export_user_recent")]
+
+    def __str__(self):
+        return f"export {self.id} of user {self.user_id}: {self.status}"

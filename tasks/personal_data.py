@@ -1,0 +1,10 @@
+"""A person's data: redacting the outbox after an erasure, building exports."""
+
+from celery import shared_task
+
+from backend.personal_data import erasure
+
+
+@shared_task(name="personal_data.redact_erased_outbox")
+def redact_erased_outbox() -> int:
+    return erasure.redact_erased_outbox()
