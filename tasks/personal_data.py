@@ -2,9 +2,14 @@
 
 from celery import shared_task
 
-from backend.personal_data import erasure
+from backend.personal_data import erasure, exports
 
 
 @shared_task(name="personal_data.redact_erased_outbox")
 def redact_erased_outbox() -> int:
     return erasure.redact_erased_outbox()
+
+
+@shared_task(name="personal_data.build_export")
+def build_export(export_id: int) -> str:
+    return exports.build_export(export_id)

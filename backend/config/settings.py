@@ -66,6 +66,8 @@ try:
     SYNC_MAX_ATTEMPTS = env.integer("SYNC_MAX_ATTEMPTS", 12, minimum=1)
     SYNC_SWEEP_AFTER_SECONDS = env.integer("SYNC_SWEEP_AFTER_SECONDS", 60, minimum=1)
     SYNC_SWEEP_INTERVAL_SECONDS = env.decimal("SYNC_SWEEP_INTERVAL_SECONDS", 10.0, minimum=0.5)
+    # How long a signed download link of a personal-data export stays valid.
+    EXPORT_LINK_MAX_AGE_SECONDS = env.integer("EXPORT_LINK_MAX_AGE_SECONDS", 3600, minimum=60)
 except ConfigError as error:
     sys.exit(f"configuration error: {error}")
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from backend.accounts import views as accounts_views
-from backend.core.schema import ERROR_RESPONSES, BodyOnDeleteSchema
-from backend.personal_data import erasure
-from backend.personal_data.serializers import EraseAccountSerializer
+from backend.core.errors import ApplicationError
+from backend.core.schema import ERROR_RESPONSES, BodyOnDeleteSchema, error
+from backend.personal_data import erasure, exports
+from backend.personal_data.serializers import EraseAccountSerializer, ExportSerializer, ExportStartedSerializer
 
 
 # /api/me/ as accounts serves it, plus DELETE, which needs everything the person owns (the social
@@ -29,3 +37,55 @@ class MeView(accounts_views.MeView):
         serializer.is_valid(raise_exception=True)
         erasure.erase_account(request.user, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _serialize_export(request, export) -> dict:
+    def download_url(done) -> str:
+        path = reverse("me-export-download", args=[done.id])
+        return request.build_absolute_uri(f"{path}?{urlencode({'token': exports.download_token(done)})}")
+
+    return ExportSerializer(export, context={"download_url": download_url}).data
+
+
+class ExportsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={202: ExportStartedSerializer, 409: error("An export is already being prepared"), **ERROR_RESPONSES},
+        description="Start an export of everything that is the user's (a zip: profile.json, ratings.csv "
+        "and likes.csv in Letterboxd's layout, follows.json). Poll GET /api/me/exports/{id}/.",
+    )
+    def post(self, request):
+        export = exports.request_export(request.user)
+        return Response({"id": export.id, "status": export.status}, status=status.HTTP_202_ACCEPTED)
+
+
+class ExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: ExportSerializer, **ERROR_RESPONSES})
+    def get(self, request, export_id: int):
+        return Response(_serialize_export(request, exports.owned_export(request.user, export_id)))
+
+
+class ExportDownloadView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("token", str, required=True, description="From the export's `download`.")],
+        responses={
+            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The export's zip"),
+            403: error("The link has expired"),
+            **{code: response for code, response in ERROR_RESPONSES.items() if code != 403},
+        },
+        description="The zip, for its owner only, through an unexpired signed link.",
+    )
+    def get(self, request, export_id: int):
+        token = request.query_params.get("token", "")
+        if not token:
+            raise ApplicationError("The download token is missing.", fields={"token": ["This field is required."]})
+        archive = exports.archive_for_download(request.user, export_id, token)
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="cinema-export-{export_id}.zip"'
+        return response
