@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from backend.personal_data import erasure, exports
+from backend.personal_data import erasure, exports, imports
 
 
 @shared_task(name="personal_data.redact_erased_outbox")
@@ -13,3 +13,8 @@ def redact_erased_outbox() -> int:
 @shared_task(name="personal_data.build_export")
 def build_export(export_id: int) -> str:
     return exports.build_export(export_id)
+
+
+@shared_task(name="personal_data.run_import")
+def run_import(job_id: int) -> str:
+    return imports.run_import(job_id)

@@ -68,6 +68,8 @@ try:
     SYNC_SWEEP_INTERVAL_SECONDS = env.decimal("SYNC_SWEEP_INTERVAL_SECONDS", 10.0, minimum=0.5)
     # How long a signed download link of a personal-data export stays valid.
     EXPORT_LINK_MAX_AGE_SECONDS = env.integer("EXPORT_LINK_MAX_AGE_SECONDS", 3600, minimum=60)
+    # The largest Letterboxd or IMDb export POST /api/me/imports/ takes (the zip as uploaded).
+    IMPORT_MAX_UPLOAD_BYTES = env.integer("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 except ConfigError as error:
     sys.exit(f"configuration error: {error}")
 
@@ -149,8 +151,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # https://whitenoise.readthedocs.io/en/stable/django.html
 WHITENOISE_USE_FINDERS = True
 
-# Requests carry no body past this; the middleware answers 413 before parsing.
+# Requests carry no body past this; the middleware answers 413 before parsing. The paths listed in
+# REQUEST_BODY_LIMITS take uploads, with their own limit (plus room for the multipart envelope).
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+REQUEST_BODY_LIMITS = {"/api/me/imports/": IMPORT_MAX_UPLOAD_BYTES + 64 * 1024}
 
 if REDIS_URL:
     # https://github.com/jazzband/django-redis#configure-as-cache-backend
@@ -188,6 +192,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"PersonalDataJobStatusEnum": "backend.personal_data.serializers.JOB_STATUSES"},
 }
 
 # Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html

@@ -9,6 +9,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,8 +17,14 @@ from rest_framework.views import APIView
 from backend.accounts import views as accounts_views
 from backend.core.errors import ApplicationError
 from backend.core.schema import ERROR_RESPONSES, BodyOnDeleteSchema, error
-from backend.personal_data import erasure, exports
-from backend.personal_data.serializers import EraseAccountSerializer, ExportSerializer, ExportStartedSerializer
+from backend.personal_data import erasure, exports, imports
+from backend.personal_data.serializers import (
+    EraseAccountSerializer,
+    ExportSerializer,
+    ExportStartedSerializer,
+    ImportSerializer,
+    ImportUploadSerializer,
+)
 
 
 # /api/me/ as accounts serves it, plus DELETE, which needs everything the person owns (the social
@@ -89,3 +96,35 @@ class ExportDownloadView(APIView):
         response = HttpResponse(archive, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="cinema-export-{export_id}.zip"'
         return response
+
+
+class ImportsView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={
+            202: ExportStartedSerializer,
+            409: error("An import of yours is already running"),
+            413: error("The file is over IMPORT_MAX_UPLOAD_BYTES"),
+            **{code: response for code, response in ERROR_RESPONSES.items() if code != 413},
+        },
+        description="Import a Letterboxd export (the zip, ratings.csv or likes/films.csv) or an IMDb "
+        "ratings export. The file is checked now (400 naming the problem: unknown columns, not UTF-8, "
+        "an unsafe or oversized zip) and imported by a worker; poll GET /api/me/imports/{id}/.",
+    )
+    def post(self, request):
+        serializer = ImportUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        job = imports.start_import(request.user, file_name=upload.name or "", size=upload.size or 0, read=upload.read)
+        return Response({"id": job.id, "status": job.status}, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: ImportSerializer, **ERROR_RESPONSES})
+    def get(self, request, import_id: int):
+        return Response(ImportSerializer(imports.owned_import(request.user, import_id)).data)

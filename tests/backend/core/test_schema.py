@@ -21,6 +21,8 @@ ENDPOINTS = [
     ("post", "/api/me/exports/", "202", False),
     ("get", "/api/me/exports/{export_id}/", "200", False),
     ("get", "/api/me/exports/{export_id}/download/", "200", False),
+    ("post", "/api/me/imports/", "202", True),
+    ("get", "/api/me/imports/{import_id}/", "200", False),
     ("get", "/api/users/{user_id}/", "200", False),
     ("get", "/api/movies/", "200", False),
     ("post", "/api/movies/", "201", True),
