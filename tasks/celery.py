@@ -36,6 +36,7 @@ app.conf.beat_schedule = {
     "recompute-all-rankings": {"task": "rankings.recompute_all", "schedule": 3600.0},
     "recompute-pending-rankings": {"task": "rankings.recompute_pending", "schedule": 30.0},
     "redact-erased-outbox": {"task": "personal_data.redact_erased_outbox", "schedule": 60.0},
+    "resend-queued-personal-data-jobs": {"task": "personal_data.resend_queued", "schedule": 60.0},
 }
 
 

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from backend.personal_data import erasure, exports, imports
+from backend.personal_data import jobs as personal_data_jobs
 
 
 @shared_task(name="personal_data.redact_erased_outbox")
@@ -18,3 +19,8 @@ def build_export(export_id: int) -> str:
 @shared_task(name="personal_data.run_import")
 def run_import(job_id: int) -> str:
     return imports.run_import(job_id)
+
+
+@shared_task(name="personal_data.resend_queued")
+def resend_queued() -> int:
+    return personal_data_jobs.resend_queued()

@@ -162,3 +162,18 @@ def test_building_an_export_takes_the_same_queries_at_5_and_50_rows(count):
     assert len(queries) == QUERIES_PER_EXPORT, [q["sql"] for q in queries]
     archive = zipfile.ZipFile(io.BytesIO(bytes(Export.objects.get(id=export.id).archive)))
     assert len(rows(archive, "ratings.csv")) == count + 1
+
+
+def test_a_job_queued_too_long_is_sent_again_and_finishes(user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from backend.personal_data import jobs
+
+    export = Export.objects.create(user=user)  # its message was lost: nothing ran it
+    assert jobs.resend_queued() == 0
+    Export.objects.filter(id=export.id).update(created_at=timezone.now() - timedelta(minutes=5))
+
+    assert jobs.resend_queued() == 1  # the tasks run inline in the tests
+    assert Export.objects.get(id=export.id).status == Export.DONE
