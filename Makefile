@@ -48,6 +48,7 @@ bench: install
 	$(PY) bench/bench_projection.py --quick
 	$(PY) bench/bench_graph.py --quick
 	$(PY) bench/bench_vectors.py --quick
+	$(PY) bench/bench_erase.py --quick
 
 clean-data:
 	rm -rf .local

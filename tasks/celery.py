@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
 
 app = Celery("cinema")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.include = ["tasks.sync", "tasks.rankings"]
+app.conf.include = ["tasks.sync", "tasks.rankings", "tasks.personal_data"]
 app.conf.task_queues = (Queue("sync"), Queue("embeddings"), Queue("maintenance"))
 app.conf.task_routes = {
     "sync.apply_graph_events": {"queue": "sync"},
@@ -28,12 +28,15 @@ app.conf.task_routes = {
     "sync.rebuild_graph": {"queue": "maintenance"},
     "sync.sweep": {"queue": "maintenance"},
     "rankings.*": {"queue": "maintenance"},
+    "personal_data.*": {"queue": "maintenance"},
 }
 app.conf.beat_schedule = {
     "sweep-outbox": {"task": "sync.sweep", "schedule": settings.SYNC_SWEEP_INTERVAL_SECONDS},
     "optimize-vector-index": {"task": "sync.optimize_vectors", "schedule": 300.0},
     "recompute-all-rankings": {"task": "rankings.recompute_all", "schedule": 3600.0},
     "recompute-pending-rankings": {"task": "rankings.recompute_pending", "schedule": 30.0},
+    "redact-erased-outbox": {"task": "personal_data.redact_erased_outbox", "schedule": 60.0},
+    "resend-queued-personal-data-jobs": {"task": "personal_data.resend_queued", "schedule": 60.0},
 }
 
 

@@ -1,10 +1,13 @@
-"""Account writes: registration and profile changes, each with the user's outbox event."""
+"""Account writes: registration and profile changes, each with the user's outbox event; passwords and
+the revocation of refresh tokens (simplejwt's blacklist)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from backend.accounts.models import Profile
 from backend.core.errors import ApplicationError, Conflict
@@ -64,3 +67,34 @@ def grant_staff(user) -> None:
         User.objects.filter(id=user.id).update(is_staff=True)
         user.is_staff = True
         user.groups.add(Group.objects.get(name=STAFF_GROUP))
+def change_password(user, *, old_password: str, new_password: str) -> None:
+    """Set a new password after checking the current one and Django's validators; every refresh
+    token the user holds is revoked in the same transaction (a stolen one stops working)."""
+    if not user.check_password(old_password):
+        raise ApplicationError("Password rejected.", fields={"old_password": ["The current password is wrong."]})
+    try:
+        password_validation.validate_password(new_password, user=user)
+    except ValidationError as error:
+        raise ApplicationError("Password rejected.", fields={"new_password": list(error.messages)}) from None
+    with service_transaction():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        revoke_refresh_tokens(user.id)
+
+
+def revoke_refresh_tokens(user_id: int) -> int:
+    """Blacklist every refresh token of the user that is not blacklisted yet; returns how many.
+    Access tokens are not recorded and live out their lifetime (ACCESS_TOKEN_LIFETIME)."""
+    with service_transaction():
+        outstanding = list(
+            OutstandingToken.objects.filter(user_id=user_id, blacklistedtoken__isnull=True).values_list("id", flat=True)
+        )
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token_id=token_id) for token_id in outstanding], ignore_conflicts=True
+        )
+        return len(outstanding)
+
+
+def revoke_refresh_token(raw_token: str) -> None:
+    """Blacklist one refresh token (logout); an invalid, expired or revoked one raises TokenError."""
+    RefreshToken(raw_token).blacklist()  # type: ignore[arg-type]  # simplejwt accepts the encoded text

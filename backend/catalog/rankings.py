@@ -59,6 +59,16 @@ def mark_stale(movie_id: int) -> None:
     transaction.on_commit(schedule_recompute)
 
 
+def mark_stale_many(movie_ids: list[int]) -> None:
+    """Queue many movies at once (a bulk writer, an erased account's ratings): one statement."""
+    if not movie_ids:
+        return
+    PendingRankUpdate.objects.bulk_create(
+        [PendingRankUpdate(movie_id=movie_id) for movie_id in sorted(set(movie_ids))], ignore_conflicts=True
+    )
+    transaction.on_commit(schedule_recompute)
+
+
 def schedule_recompute() -> None:
     """Enqueue one delayed recompute unless one is already scheduled in the debounce window."""
     if cache.add("rankings:recompute-scheduled", True, timeout=RECOMPUTE_DELAY_SECONDS):

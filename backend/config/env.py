@@ -49,6 +49,8 @@ VARIABLES = (
     "SYNC_MAX_ATTEMPTS",
     "SYNC_SWEEP_AFTER_SECONDS",
     "SYNC_SWEEP_INTERVAL_SECONDS",
+    "EXPORT_LINK_MAX_AGE_SECONDS",
+    "IMPORT_MAX_UPLOAD_BYTES",
     # Embedded launcher only (make run): ports of the API and of the embedded graph engine.
     "HTTP_PORT",
     "BOLT_PORT",

@@ -67,6 +67,10 @@ try:
     SYNC_MAX_ATTEMPTS = env.integer("SYNC_MAX_ATTEMPTS", 12, minimum=1)
     SYNC_SWEEP_AFTER_SECONDS = env.integer("SYNC_SWEEP_AFTER_SECONDS", 60, minimum=1)
     SYNC_SWEEP_INTERVAL_SECONDS = env.decimal("SYNC_SWEEP_INTERVAL_SECONDS", 10.0, minimum=0.5)
+    # How long a signed download link of a personal-data export stays valid.
+    EXPORT_LINK_MAX_AGE_SECONDS = env.integer("EXPORT_LINK_MAX_AGE_SECONDS", 3600, minimum=60)
+    # The largest Letterboxd or IMDb export POST /api/me/imports/ takes (the zip as uploaded).
+    IMPORT_MAX_UPLOAD_BYTES = env.integer("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 except ConfigError as error:
     sys.exit(f"configuration error: {error}")
 
@@ -82,6 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    # Refresh tokens are recorded and can be revoked (logout, password change, account deletion).
+    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -93,6 +99,7 @@ INSTALLED_APPS = [
     "backend.social",
     "backend.projector",
     "backend.discovery",
+    "backend.personal_data",
     "backend.health",
     "backend.demo",
     "backend.importers",
@@ -148,8 +155,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # https://whitenoise.readthedocs.io/en/stable/django.html
 WHITENOISE_USE_FINDERS = True
 
-# Requests carry no body past this; the middleware answers 413 before parsing.
+# Requests carry no body past this; the middleware answers 413 before parsing. The paths listed in
+# REQUEST_BODY_LIMITS take uploads, with their own limit (plus room for the multipart envelope).
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+REQUEST_BODY_LIMITS = {"/api/me/imports/": IMPORT_MAX_UPLOAD_BYTES + 64 * 1024}
 
 CACHES = cache_settings(REDIS_URL)
 # https://github.com/jazzband/django-redis#log-ignored-exceptions
@@ -178,6 +187,10 @@ REST_FRAMEWORK = {
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=30),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
+    # Each refresh hands out a new refresh token and revokes the one used, so a stolen token works
+    # once at most. https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -191,6 +204,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"PersonalDataJobStatusEnum": "backend.personal_data.serializers.JOB_STATUSES"},
 }
 
 # Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/", include("backend.health.urls")),
+    path("api/", include("backend.personal_data.urls")),
     path("api/", include("backend.accounts.urls")),
     path("api/", include("backend.catalog.urls")),
     path("api/", include("backend.social.urls")),

@@ -12,8 +12,9 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request):
         declared = request.META.get("CONTENT_LENGTH") or "0"
-        if declared.isdigit() and int(declared) > settings.MAX_REQUEST_BODY_BYTES:
-            message = f"Request body over {settings.MAX_REQUEST_BODY_BYTES} bytes."
+        limit = getattr(settings, "REQUEST_BODY_LIMITS", {}).get(request.path, settings.MAX_REQUEST_BODY_BYTES)
+        if declared.isdigit() and int(declared) > limit:
+            message = f"Request body over {limit} bytes."
             return JsonResponse(error_body("too_large", message), status=413)
         return self.get_response(request)
 

@@ -1,5 +1,6 @@
 """OpenAPI pieces shared by every view: the one error shape."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -31,3 +32,17 @@ ERROR_RESPONSES = {
     429: error("Too many requests"),
 }
 STORE_ERROR_RESPONSES = {**ERROR_RESPONSES, 503: error("A store is unavailable")}
+
+
+class BodyOnDeleteSchema(AutoSchema):
+    """Documents the request body of a DELETE too (drf-spectacular documents bodies only for POST,
+    PUT and PATCH): for deletes that need a confirmation, such as the password of DELETE /api/me/."""
+
+    def _get_request_body(self, direction="request"):
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"

@@ -92,7 +92,7 @@ def test_register_with_invalid_fields_answers_400_naming_the_field(api_client, o
 
 
 @pytest.mark.django_db
-def test_token_pair_authenticates_and_refresh_gives_a_new_access_token(api_client, user):
+def test_token_pair_authenticates_and_refresh_gives_a_new_pair(api_client, user):
     tokens = api_client.post("/api/auth/token/", {"username": user.username, "password": PASSWORD})
     assert tokens.status_code == 200
     assert set(tokens.json()) == {"access", "refresh"}
@@ -104,7 +104,7 @@ def test_token_pair_authenticates_and_refresh_gives_a_new_access_token(api_clien
 
     refreshed = api_client.post("/api/auth/token/refresh/", {"refresh": tokens.json()["refresh"]})
     assert refreshed.status_code == 200
-    assert set(refreshed.json()) == {"access"}
+    assert set(refreshed.json()) == {"access", "refresh"}  # rotation: a new refresh token each time
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {refreshed.json()['access']}")
     assert api_client.get("/api/me/").json()["id"] == user.id
 

@@ -1,0 +1,199 @@
+"""Bringing a history in: the upload is read and checked in the request (`import_files`), then a
+worker matches its rows to the catalogue and writes them through the bulk path, one transaction
+with its outbox events (`record_changes`), so the graph follows like after any write.
+
+Matching: by IMDb id where the file has one, else by title key (`backend.catalog.titles`, the
+same keys Postgres stores) and year; a year off by one only when that finds exactly one film.
+Never a guess: several candidates are reported as ambiguous. Dates are kept. The newer of an
+existing rating and the imported one wins; re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from backend.catalog import rankings
+from backend.catalog.models import Movie
+from backend.catalog.titles import title_keys
+from backend.core import jobs
+from backend.core.errors import Conflict, NotFound
+from backend.core.transactions import service_transaction
+from backend.personal_data.import_files import Row, UploadTooLarge, parse_upload
+from backend.personal_data.models import ImportJob
+from backend.social.models import Like, Rating
+from backend.sync.outbox import aggregate_key, record_changes
+
+NOT_IN_CATALOGUE = "not in the catalogue"
+AMBIGUOUS = "ambiguous: several films have this title and year"
+
+
+def start_import(user, *, file_name: str, size: int, read) -> ImportJob:
+    """Check the upload and queue its import: 413 over IMPORT_MAX_UPLOAD_BYTES, 400 for a file
+    that is not an export, 409 while another import of the user is queued or running."""
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise UploadTooLarge(f"The file is over {limit} bytes.", fields={"file": ["Too large."]})
+    if ImportJob.objects.filter(user=user, status__in=(ImportJob.QUEUED, ImportJob.RUNNING)).exists():
+        raise _busy()
+    parsed = parse_upload(file_name, read(), limit)
+    try:
+        with service_transaction():
+            job = ImportJob.objects.create(
+                user=user,
+                source=parsed.source,
+                file_name=file_name[:255],
+                rows=[row.as_json() for row in parsed.rows],
+                skipped_files=parsed.skipped_files,
+            )
+            transaction.on_commit(lambda: jobs.enqueue("personal_data.run_import", job.id))
+    except IntegrityError:  # another import of theirs was queued meanwhile
+        raise _busy() from None
+    return job
+
+
+def _busy() -> Conflict:
+    return Conflict("An import of yours is already running.", code="import_in_progress")
+
+
+def owned_import(user, job_id: int) -> ImportJob:
+    job = ImportJob.objects.defer("rows").filter(id=job_id, user=user).first()
+    if job is None:
+        raise NotFound("No such import.")
+    return job
+
+
+def run_import(job_id: int) -> str:
+    """The task: match and write the rows of a queued import; returns its status."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(id=job_id).first()
+        if job is None or job.status not in (ImportJob.QUEUED, ImportJob.RUNNING):
+            return job.status if job else "gone"
+        ImportJob.objects.filter(id=job_id).update(status=ImportJob.RUNNING)
+    rows = [Row(**row) for row in job.rows]
+    try:
+        with service_transaction():
+            counts, unmatched = _write(job.user_id, rows)
+    except Exception as error:
+        ImportJob.objects.filter(id=job_id).update(
+            status=ImportJob.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        raise
+    ImportJob.objects.filter(id=job_id).update(
+        status=ImportJob.DONE, counts=counts, unmatched=unmatched, rows=[], finished_at=timezone.now()
+    )
+    return ImportJob.DONE
+
+
+def match_rows(rows: list[Row]) -> tuple[dict[int, int], list[dict[str, Any]]]:
+    """Row index -> movie id for the matched rows, and the unmatched ones with their reason.
+    Two queries whatever the number of rows."""
+    by_imdb = dict(
+        Movie.objects.filter(imdb_id__in={row.imdb_id for row in rows if row.imdb_id}).values_list("imdb_id", "id")
+    )
+    keys = {key for row in rows for key in title_keys(row.name)}
+    films_by_key: dict[str, set[tuple[int, int | None]]] = defaultdict(set)
+    if keys:
+        found = Movie.objects.filter(
+            Q(title_key__in=keys) | Q(title_alt_key__in=keys) | Q(original_title_key__in=keys)
+        ).values_list("id", "year", "title_key", "title_alt_key", "original_title_key")
+        for movie_id, year, *movie_keys in found:
+            for key in movie_keys:
+                if key in keys:
+                    films_by_key[key].add((movie_id, year))
+    matched: dict[int, int] = {}
+    unmatched: list[dict[str, Any]] = []
+    for index, row in enumerate(rows):
+        if row.imdb_id and row.imdb_id in by_imdb:
+            matched[index] = by_imdb[row.imdb_id]
+            continue
+        candidates = {film for key in title_keys(row.name) for film in films_by_key.get(key, ())}
+        picked, reason = _pick(candidates, row.year)
+        if picked is None:
+            unmatched.append(
+                {"file": row.source, "line": row.line, "name": row.name, "year": row.year, "reason": reason}
+            )
+        else:
+            matched[index] = picked
+    return matched, unmatched
+
+
+def _pick(candidates: set[tuple[int, int | None]], year: int | None) -> tuple[int | None, str]:
+    if year is None:
+        pool = candidates
+    else:
+        pool = {film for film in candidates if film[1] == year}
+        if not pool:
+            pool = {film for film in candidates if film[1] is not None and abs(film[1] - year) == 1}
+    if len(pool) == 1:
+        return next(iter(pool))[0], ""
+    return None, AMBIGUOUS if pool else NOT_IN_CATALOGUE
+
+
+def _moment(on: str) -> datetime:
+    return datetime.combine(date.fromisoformat(on), datetime.min.time(), tzinfo=UTC)
+
+
+def _write(user_id: int, rows: list[Row]) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    matched, unmatched = match_rows(rows)
+    counts = {"read": len(rows), "matched": len(matched), "unmatched": len(unmatched)}
+    counts |= {"created": 0, "updated": 0, "kept": 0, "skipped": 0}
+    # One row per film and kind: the file's latest date wins.
+    ratings: dict[int, Row] = {}
+    likes: dict[int, Row] = {}
+    for index, movie_id in matched.items():
+        row = rows[index]
+        chosen = ratings if row.kind == "rating" else likes
+        if movie_id not in chosen or chosen[movie_id].on <= row.on:
+            chosen[movie_id] = row
+    counts["skipped"] += len(matched) - len(ratings) - len(likes)
+    rated = _write_ratings(user_id, ratings, counts)
+    liked = _write_likes(user_id, likes, counts)
+    rankings.mark_stale_many(rated)
+    record_changes("rating", [aggregate_key(user_id, movie_id) for movie_id in rated], "rating.imported")
+    record_changes("like", [aggregate_key(user_id, movie_id) for movie_id in liked], "like.created")
+    return counts, unmatched
+
+
+def _write_ratings(user_id: int, ratings: dict[int, Row], counts: dict[str, int]) -> list[int]:
+    existing = {r.movie_id: r for r in Rating.objects.select_for_update().filter(user_id=user_id, movie_id__in=ratings)}
+    new, changed = [], []
+    for movie_id, row in ratings.items():
+        score, at = Decimal(row.score or "0"), _moment(row.on)
+        current = existing.get(movie_id)
+        if current is None:
+            new.append(Rating(user_id=user_id, movie_id=movie_id, score=score, created_at=at, updated_at=at))
+        elif current.score == score:
+            counts["skipped"] += 1
+        elif current.updated_at >= at:
+            counts["kept"] += 1  # rated here after the date in the file: the newer one stays
+        else:
+            current.score, current.updated_at = score, at
+            changed.append(current)
+    created = Rating.objects.bulk_create(new)
+    # bulk_create stamps auto_now fields with now; the dates of the file are written back.
+    for rating, original in zip(created, new, strict=True):
+        rating.created_at = rating.updated_at = _moment(ratings[original.movie_id].on)
+    Rating.objects.bulk_update(created + changed, ["score", "created_at", "updated_at"], batch_size=1000)
+    counts["created"] += len(created)
+    counts["updated"] += len(changed)
+    return [r.movie_id for r in created + changed]
+
+
+def _write_likes(user_id: int, likes: dict[int, Row], counts: dict[str, int]) -> list[int]:
+    existing = set(Like.objects.filter(user_id=user_id, movie_id__in=likes).values_list("movie_id", flat=True))
+    new = [Like(user_id=user_id, movie_id=movie_id) for movie_id in likes if movie_id not in existing]
+    counts["skipped"] += len(likes) - len(new)
+    created = Like.objects.bulk_create(new)
+    for like in created:
+        like.created_at = _moment(likes[like.movie_id].on)
+    Like.objects.bulk_update(created, ["created_at"], batch_size=1000)
+    counts["created"] += len(created)
+    return [like.movie_id for like in created]

@@ -1,0 +1,69 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+# One status enum for exports and imports alike (they share the job lifecycle).
+JOB_STATUSES = ["queued", "running", "done", "failed"]
+
+
+class EraseAccountSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+
+
+class ExportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=JOB_STATUSES)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    download = serializers.SerializerMethodField(
+        help_text="A signed link to the zip, valid for EXPORT_LINK_MAX_AGE_SECONDS; null until done."
+    )
+
+    def get_download(self, export) -> str | None:
+        if export.status != "done":
+            return None
+        return self.context["download_url"](export)
+
+
+class ExportStartedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="A Letterboxd export (the zip, ratings.csv or likes/films.csv) or an IMDb ratings export."
+    )
+
+
+class UnmatchedRowSerializer(serializers.Serializer):
+    file = serializers.CharField()
+    line = serializers.IntegerField()
+    name = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField()
+
+
+class ImportCountsSerializer(serializers.Serializer):
+    read = serializers.IntegerField()
+    matched = serializers.IntegerField()
+    unmatched = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    kept = serializers.IntegerField(help_text="Ratings made here after the file's date: kept over the file's.")
+    skipped = serializers.IntegerField(help_text="Rows already here as they are in the file.")
+
+
+class ImportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=JOB_STATUSES)
+    origin = serializers.CharField(source="source", help_text="letterboxd or imdb")
+    file_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    counts = serializers.SerializerMethodField()
+    unmatched = UnmatchedRowSerializer(many=True)
+    skipped_files = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema_field(ImportCountsSerializer(allow_null=True))
+    def get_counts(self, job) -> dict | None:
+        return job.counts or None
