@@ -67,6 +67,8 @@ def grant_staff(user) -> None:
         User.objects.filter(id=user.id).update(is_staff=True)
         user.is_staff = True
         user.groups.add(Group.objects.get(name=STAFF_GROUP))
+
+
 def change_password(user, *, old_password: str, new_password: str) -> None:
     """Set a new password after checking the current one and Django's validators; every refresh
     token the user holds is revoked in the same transaction (a stolen one stops working)."""
