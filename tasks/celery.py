@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
 
 app = Celery("cinema")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.include = ["tasks.sync", "tasks.rankings"]
+app.conf.include = ["tasks.sync", "tasks.rankings", "tasks.recommendations"]
 app.conf.task_queues = (Queue("sync"), Queue("embeddings"), Queue("maintenance"))
 app.conf.task_routes = {
     "sync.apply_graph_events": {"queue": "sync"},
@@ -28,12 +28,19 @@ app.conf.task_routes = {
     "sync.rebuild_graph": {"queue": "maintenance"},
     "sync.sweep": {"queue": "maintenance"},
     "rankings.*": {"queue": "maintenance"},
+    "recommendations.*": {"queue": "maintenance"},
 }
 app.conf.beat_schedule = {
     "sweep-outbox": {"task": "sync.sweep", "schedule": settings.SYNC_SWEEP_INTERVAL_SECONDS},
     "optimize-vector-index": {"task": "sync.optimize_vectors", "schedule": 300.0},
     "recompute-all-rankings": {"task": "rankings.recompute_all", "schedule": 3600.0},
     "recompute-pending-rankings": {"task": "rankings.recompute_pending", "schedule": 30.0},
+    # The request-time scoring keeps recommendations fresh between trainings; retraining only
+    # moves the neighbour weights, so every few hours is plenty.
+    "train-recommender": {
+        "task": "recommendations.train",
+        "schedule": float(settings.RECOMMENDER_TRAIN_INTERVAL_SECONDS),
+    },
 }
 
 
