@@ -42,10 +42,13 @@ class RecommendationSerializer(serializers.Serializer):
 
 
 class SourceStatusSerializer(serializers.Serializer):
-    collaborative = serializers.ChoiceField(choices=SOURCE_STATES)
-    content = serializers.ChoiceField(choices=SOURCE_STATES)
-    social = serializers.ChoiceField(choices=SOURCE_STATES)
-    popularity = serializers.ChoiceField(choices=SOURCE_STATES)
+    """Per source, one of SOURCE_STATES (plain strings: four enums with one choice set would
+    collide in the schema)."""
+
+    collaborative = serializers.CharField(help_text="ok, empty or unavailable")
+    content = serializers.CharField(help_text="ok, empty or unavailable (the vector store is down)")
+    social = serializers.CharField(help_text="ok, empty or unavailable (the graph is down)")
+    popularity = serializers.CharField(help_text="ok, empty or unavailable")
 
 
 class RecommendationPageSerializer(serializers.Serializer):
