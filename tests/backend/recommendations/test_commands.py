@@ -12,7 +12,7 @@ from django.core.management import call_command
 from backend.recommendations.models import ItemNeighbour, TrainingRun
 from backend.social.models import Rating
 from tests.factories import MovieFactory, UserFactory
-from tests.recommender.test_offline import planted_ratings
+from tests.recommender.planted import planted_ratings
 
 
 def write_csv(path, ratings) -> None:
