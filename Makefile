@@ -34,7 +34,7 @@ LINT_ENV := DATABASE_URL=postgres://lint@localhost/lint SECRET_KEY=lint-only
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(LINT_ENV) $(VENV)/bin/mypy backend graph vectors tasks embedded
+	$(LINT_ENV) $(VENV)/bin/mypy backend graph vectors tasks embedded recommender
 	$(LINT_ENV) $(VENV)/bin/lint-imports
 	SECRET_KEY=lint-only $(PY) manage.py makemigrations --check --dry-run
 

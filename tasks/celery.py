@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
 
 app = Celery("cinema")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.include = ["tasks.sync", "tasks.rankings", "tasks.personal_data"]
+app.conf.include = ["tasks.sync", "tasks.rankings", "tasks.personal_data", "tasks.recommendations"]
 app.conf.task_queues = (Queue("sync"), Queue("embeddings"), Queue("maintenance"))
 app.conf.task_routes = {
     "sync.apply_graph_events": {"queue": "sync"},
@@ -29,6 +29,7 @@ app.conf.task_routes = {
     "sync.sweep": {"queue": "maintenance"},
     "rankings.*": {"queue": "maintenance"},
     "personal_data.*": {"queue": "maintenance"},
+    "recommendations.*": {"queue": "maintenance"},
 }
 app.conf.beat_schedule = {
     "sweep-outbox": {"task": "sync.sweep", "schedule": settings.SYNC_SWEEP_INTERVAL_SECONDS},
@@ -37,6 +38,12 @@ app.conf.beat_schedule = {
     "recompute-pending-rankings": {"task": "rankings.recompute_pending", "schedule": 30.0},
     "redact-erased-outbox": {"task": "personal_data.redact_erased_outbox", "schedule": 60.0},
     "resend-queued-personal-data-jobs": {"task": "personal_data.resend_queued", "schedule": 60.0},
+    # The request-time scoring keeps recommendations fresh between trainings; retraining only
+    # moves the neighbour weights, so every few hours is plenty.
+    "train-recommender": {
+        "task": "recommendations.train",
+        "schedule": float(settings.RECOMMENDER_TRAIN_INTERVAL_SECONDS),
+    },
 }
 
 

@@ -64,6 +64,8 @@ try:
     THROTTLE_AUTH = env.throttle_rate("THROTTLE_AUTH", "20/min")
     MAX_REQUEST_BODY_BYTES = env.integer("MAX_REQUEST_BODY_BYTES", 64 * 1024, minimum=1024)
     RANKING_MIN_VOTES = env.integer("RANKING_MIN_VOTES", 5, minimum=1)
+    RECOMMENDER_TRAIN_INTERVAL_SECONDS = env.integer("RECOMMENDER_TRAIN_INTERVAL_SECONDS", 6 * 3600, minimum=60)
+    RECOMMENDATIONS_CACHE_SECONDS = env.integer("RECOMMENDATIONS_CACHE_SECONDS", 300, minimum=0)
     SYNC_MAX_ATTEMPTS = env.integer("SYNC_MAX_ATTEMPTS", 12, minimum=1)
     SYNC_SWEEP_AFTER_SECONDS = env.integer("SYNC_SWEEP_AFTER_SECONDS", 60, minimum=1)
     SYNC_SWEEP_INTERVAL_SECONDS = env.decimal("SYNC_SWEEP_INTERVAL_SECONDS", 10.0, minimum=0.5)
@@ -100,6 +102,7 @@ INSTALLED_APPS = [
     "backend.projector",
     "backend.discovery",
     "backend.personal_data",
+    "backend.recommendations",
     "backend.health",
     "backend.demo",
     "backend.importers",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("backend.sync.urls")),
     path("api/", include("backend.projector.urls")),
     path("api/", include("backend.discovery.urls")),
+    path("api/", include("backend.recommendations.urls")),
     path("", include("backend.health.metrics_urls")),
 ]
 

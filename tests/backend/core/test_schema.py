@@ -42,6 +42,12 @@ ENDPOINTS = [
     ("get", "/api/users/{user_id}/likes/", "200", False),
     ("get", "/api/me/ratings/", "200", False),
     ("get", "/api/me/likes/", "200", False),
+    ("get", "/api/me/recommendations/", "200", False),
+    ("get", "/api/me/recommendations/hidden/", "200", False),
+    ("post", "/api/me/recommendations/hidden/", "201", True),
+    ("delete", "/api/me/recommendations/hidden/", "204", False),
+    ("get", "/api/me/preferences/", "200", False),
+    ("put", "/api/me/preferences/", "200", True),
 ]
 
 

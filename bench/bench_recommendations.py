@@ -1,0 +1,205 @@
+"""Benchmark of the recommender: training time by catalogue size, and GET /api/me/recommendations/.
+
+Usage: .venv/bin/python bench/bench_recommendations.py [--quick] [--skip-latency]
+
+(1) Training (recommender.neighbours.train_ease, no Django) on synthetic interactions with a
+    Zipf-like film popularity: ml-latest-small scale (610 users, 9.7k films, 100k interactions),
+    smaller catalogues to show the O(n³) growth, and ml-25m's 60k films, where EASE trains on the
+    EASE_MAX_ITEMS most interacted-with films.
+(2) Serving, through the whole stack (django.test.Client): ml-latest-small scale bulk-loaded into
+    its own embedded Postgres under .local/bench-recommendations, trained by train_recommender
+    (neighbour lists written with COPY), an Edge shard of random unit vectors (content source),
+    and the embedded graph engine (social source, no follows: the query round trip). p50/p95 per
+    request, uncached (cache cleared before each) and cached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("LOCAL_DATA_DIR", str(ROOT / ".local" / "bench-recommendations"))
+os.environ["QDRANT_PATH"] = tempfile.mkdtemp(prefix="bench-recs-qdrant-")
+os.environ.pop("QDRANT_URL", None)
+os.environ.setdefault("THROTTLE_USER", "100000000/min")
+
+from recommender.neighbours import EASE_MAX_ITEMS, train_ease  # noqa: E402
+
+
+def synthetic(users: int, items: int, interactions: int, seed: int = 1) -> sp.csr_matrix:
+    """Users with a taste cluster each (films in 20 blocks) and a Zipf-like film popularity."""
+    rng = np.random.default_rng(seed)
+    popularity = 1.0 / np.arange(1, items + 1) ** 0.8
+    rng.shuffle(popularity)
+    blocks = np.arange(items) % 20
+    per_user = max(1, interactions // users)
+    rows, cols = [], []
+    for user in range(users):
+        weights = popularity * np.where(blocks == user % 20, 8.0, 1.0)
+        chosen = rng.choice(items, size=min(per_user, items), replace=False, p=weights / weights.sum())
+        rows.append(np.full(len(chosen), user))
+        cols.append(chosen)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    return sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(users, items))
+
+
+def time_training(quick: bool) -> None:
+    print("training (EASE closed form, float32, top-200 neighbours per film)")
+    print(f"{'users':>7} {'films':>7} {'interactions':>13} {'films trained':>14} {'seconds':>8}")
+    cases = [(610, 2_500, 100_000), (610, 5_000, 100_000), (610, 9_700, 100_000)]
+    if not quick:
+        cases.append((20_000, 60_000, 1_000_000))
+    for users, items, n in cases:
+        matrix = synthetic(users, items, n)
+        started = time.perf_counter()
+        model = train_ease(matrix, np.arange(items))
+        seconds = time.perf_counter() - started
+        print(f"{users:7} {items:7} {matrix.nnz:13} {len(model.item_ids):14} {seconds:8.1f}")
+    print(
+        f"(above {EASE_MAX_ITEMS} films only the most interacted-with {EASE_MAX_ITEMS} train: time stays flat in films)"
+    )
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def time_serving(quick: bool) -> None:
+    import django
+
+    from embedded.postgres import use_embedded_postgres
+
+    use_embedded_postgres()
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import Client
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    import vectors
+    from backend.accounts.models import Profile
+    from backend.catalog import rankings
+    from backend.catalog.models import Genre, Movie
+    from backend.recommendations.training import train_recommender
+    from backend.social.models import Rating
+    from embedded.graph import EmbeddedGraphServer, free_port
+    from graph import driver, schema
+    from vectors.types import MoviePayload, MoviePoint
+
+    User = get_user_model()
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE catalog_movie, catalog_genre, catalog_movie_genres, social_rating, social_like, "
+            "recommendations_itemneighbour, recommendations_trainingrun, recommendations_hiddenmovie, "
+            "accounts_profile, auth_user, sync_outboxevent, sync_delivery RESTART IDENTITY CASCADE"
+        )
+    users, items = 610, 9_700
+    matrix = synthetic(users, items, 100_000).tocoo()
+    genre_names = [f"Genre {i}" for i in range(20)]
+    with transaction.atomic():
+        genres = Genre.objects.bulk_create([Genre(name=name) for name in genre_names])
+        movies = Movie.objects.bulk_create(
+            [Movie(title=f"Film {i}", year=1950 + i % 70, popularity=float(i % 97)) for i in range(items)],
+            batch_size=5_000,
+        )
+        through = Movie.genres.through
+        through.objects.bulk_create(
+            [through(movie_id=m.id, genre_id=genres[i % 20].id) for i, m in enumerate(movies)], batch_size=10_000
+        )
+        people = User.objects.bulk_create([User(username=f"viewer{i}") for i in range(users)])
+        Profile.objects.bulk_create([Profile(user=u) for u in people])
+        rng = np.random.default_rng(2)
+        Rating.objects.bulk_create(
+            [
+                Rating(user_id=people[u].id, movie_id=movies[i].id, score=float(rng.choice([2.0, 3.5, 4.0, 4.5, 5.0])))
+                for u, i in zip(matrix.row.tolist(), matrix.col.tolist(), strict=True)
+            ],
+            batch_size=10_000,
+        )
+    rankings.recompute_all()
+    started = time.perf_counter()
+    run = train_recommender()
+    print(
+        f"\ntrain_recommender at ml-latest-small scale: {run.interactions} interactions, {run.movies} films, "
+        f"{run.pairs} pairs stored, {time.perf_counter() - started:.1f} s end to end ({run.seconds:.1f} s in the run)"
+    )
+    vectors.bootstrap()
+    store = vectors.get_vector_store()
+    dimension = vectors.get_embedder().dimension
+    unit = np.random.default_rng(3).standard_normal((items, dimension)).astype(np.float32)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    for start in range(0, items, 1_000):
+        store.upsert(
+            [
+                MoviePoint(
+                    movie_id=movies[i].id,
+                    vector=unit[i],
+                    payload=MoviePayload(
+                        movies[i].id, f"Film {i}", 1950 + i % 70, (genre_names[i % 20],), "", 0.0, "h", 1
+                    ),
+                )
+                for i in range(start, min(items, start + 1_000))
+            ]
+        )
+    store.optimize()
+    graph_dir = Path(tempfile.mkdtemp(prefix="bench-recs-graph-"))
+    server = EmbeddedGraphServer(graph_dir, bolt_port=free_port(), http_port=free_port(), password="bench-only-pass")
+    server.start()
+    try:
+        driver.configure(server.settings())
+        schema.bootstrap()
+        client = Client(HTTP_HOST="localhost")
+        sample = people[: 40 if quick else 150]
+        headers = {u.id: {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(u)}"} for u in sample}
+        for u in sample[:5]:
+            client.get("/api/me/recommendations/", **headers[u.id])  # warm up
+        uncached, cached = [], []
+        for u in sample:
+            cache.clear()
+            started = time.perf_counter()
+            response = client.get("/api/me/recommendations/", **headers[u.id])
+            uncached.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.content
+            started = time.perf_counter()
+            client.get("/api/me/recommendations/", **headers[u.id])
+            cached.append((time.perf_counter() - started) * 1000)
+        print(f"GET /api/me/recommendations/ over {len(sample)} users ({response.json()['sources']})")
+        print(f"{'':10} {'p50 ms':>8} {'p95 ms':>8}")
+        for name, values in (("uncached", uncached), ("cached", cached)):
+            print(f"{name:10} {statistics.median(values):8.1f} {percentile(values, 0.95):8.1f}")
+        print(f"cached/uncached p95 ratio: {percentile(cached, 0.95) / percentile(uncached, 0.95):.2f}")
+    finally:
+        driver.configure(None)
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 60k-film case, fewer requests")
+    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-training", action="store_true", help="only the serving part")
+    args = parser.parse_args()
+    if not args.skip_training:
+        time_training(args.quick)
+    if not args.skip_latency:
+        time_serving(args.quick)
+
+
+if __name__ == "__main__":
+    main()
