@@ -49,6 +49,7 @@ VARIABLES = (
     "SYNC_MAX_ATTEMPTS",
     "SYNC_SWEEP_AFTER_SECONDS",
     "SYNC_SWEEP_INTERVAL_SECONDS",
+    "LOG_LEVEL",
     # Embedded launcher only (make run): ports of the API and of the embedded graph engine.
     "HTTP_PORT",
     "BOLT_PORT",
@@ -123,6 +124,13 @@ def decimal(name: str, default: float, minimum: float = 0.0) -> float:
     if number < minimum:
         raise ConfigError(f"{name}={number} is below its minimum {minimum}")
     return number
+
+
+def choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = text(name, default).upper()
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} must be one of: {', '.join(choices)}")
+    return value
 
 
 def csv(name: str, default: str = "") -> list[str]:
