@@ -39,6 +39,11 @@ EMBEDDING_WORKER_THREADS = 2
 SYNC_WORKER_THREADS = 4
 
 
+def log_level() -> str:
+    """LOG_LEVEL (settings validate it): WARNING by default, so the engine summary stands out."""
+    return (os.environ.get("LOG_LEVEL") or "WARNING").upper()
+
+
 def _local_secret(path: Path, length: int = 32) -> str:
     """A secret generated once and kept in the data dir, so restarts keep sessions and data."""
     if not path.exists():
@@ -148,7 +153,7 @@ class Platform:
                 queues=["embeddings"],
                 without_mingle=True,
                 without_gossip=True,
-                loglevel="INFO",
+                loglevel=log_level(),
             )
             worker.start()
         finally:
@@ -159,7 +164,7 @@ class Platform:
         """The `sync` and `maintenance` queues' worker: a child process that never opens the shard."""
         command = [sys.executable, "-m", "celery", "--app=tasks", "worker", "--pool=threads",
                    f"--concurrency={SYNC_WORKER_THREADS}", "--queues=sync,maintenance", "--hostname=sync@%h",
-                   "--without-mingle", "--without-gossip", "--loglevel=INFO"]  # fmt: skip
+                   "--without-mingle", "--without-gossip", f"--loglevel={log_level()}"]  # fmt: skip
         log = (self.data_dir / "sync-worker.log").open("ab")
         self.sync_worker = subprocess.Popen(
             command, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
@@ -198,7 +203,7 @@ def main() -> None:
     stop_on_sigterm()
     # Under `make run`, a signal to make's PID reaches this process only as make's state.
     stop_with_make(lambda: os.kill(os.getpid(), signal.SIGINT))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=log_level(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
     data_dir = Path(os.environ.get("LOCAL_DATA_DIR", BASE_DIR / ".local")).resolve()
     os.environ["LOCAL_DATA_DIR"] = str(data_dir)

@@ -10,16 +10,41 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from django.conf import settings
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
 
 app = Celery("cinema")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.include = ["tasks.sync", "tasks.rankings", "tasks.personal_data", "tasks.recommendations"]
-app.conf.task_queues = (Queue("sync"), Queue("embeddings"), Queue("maintenance"))
+QUEUE_NAMES = ("sync", "embeddings", "maintenance")
+# RabbitMQ only: a message a queue gives up on (redelivered past the limit, e.g. a task that kills
+# its worker each time) goes to this exchange's queue for an operator, instead of looping forever.
+DEAD_LETTER_EXCHANGE = Exchange("cinema.dead-letters", type="fanout", durable=True)
+DEAD_LETTER_QUEUE = "cinema.dead-letters"
+RABBITMQ_DELIVERY_LIMIT = 20
+
+
+def queues_for(broker_url: str) -> tuple[Queue, ...]:
+    """Plain queues on Redis; on RabbitMQ (amqp://) replicated quorum queues that dead-letter a
+    message redelivered too often. https://www.rabbitmq.com/docs/quorum-queues"""
+    if not broker_url.startswith(("amqp://", "amqps://", "pyamqp://")):
+        return tuple(Queue(name) for name in QUEUE_NAMES)
+    arguments = {
+        "x-queue-type": "quorum",
+        "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE.name,
+        "x-delivery-limit": RABBITMQ_DELIVERY_LIMIT,
+    }
+    return tuple(Queue(name, Exchange(name), routing_key=name, queue_arguments=arguments) for name in QUEUE_NAMES)
+
+
+def dead_letter_queue() -> Queue:
+    return Queue(DEAD_LETTER_QUEUE, DEAD_LETTER_EXCHANGE, queue_arguments={"x-queue-type": "quorum"})
+
+
+app.conf.task_queues = queues_for(app.conf.broker_url or "")
 app.conf.task_routes = {
     "sync.apply_graph_events": {"queue": "sync"},
     "sync.embed_pending_movies": {"queue": "embeddings"},
@@ -45,6 +70,14 @@ app.conf.beat_schedule = {
         "schedule": float(settings.RECOMMENDER_TRAIN_INTERVAL_SECONDS),
     },
 }
+
+
+@worker_init.connect
+def _declare_dead_letters(sender=None, **kwargs):
+    """On RabbitMQ, the dead-letter exchange and its queue exist before any queue refers to them."""
+    if sender is not None and sender.app.conf.task_queues[0].queue_arguments:
+        with sender.app.connection_for_write() as connection:
+            dead_letter_queue()(connection.default_channel).declare()
 
 
 @worker_process_init.connect

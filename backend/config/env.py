@@ -53,6 +53,7 @@ VARIABLES = (
     "SYNC_SWEEP_INTERVAL_SECONDS",
     "EXPORT_LINK_MAX_AGE_SECONDS",
     "IMPORT_MAX_UPLOAD_BYTES",
+    "LOG_LEVEL",
     # Embedded launcher only (make run): ports of the API and of the embedded graph engine.
     "HTTP_PORT",
     "BOLT_PORT",
@@ -127,6 +128,13 @@ def decimal(name: str, default: float, minimum: float = 0.0) -> float:
     if number < minimum:
         raise ConfigError(f"{name}={number} is below its minimum {minimum}")
     return number
+
+
+def choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = text(name, default).upper()
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} must be one of: {', '.join(choices)}")
+    return value
 
 
 def csv(name: str, default: str = "") -> list[str]:

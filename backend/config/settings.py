@@ -68,6 +68,7 @@ try:
     RECOMMENDATIONS_CACHE_SECONDS = env.integer("RECOMMENDATIONS_CACHE_SECONDS", 300, minimum=0)
     SYNC_MAX_ATTEMPTS = env.integer("SYNC_MAX_ATTEMPTS", 12, minimum=1)
     SYNC_SWEEP_AFTER_SECONDS = env.integer("SYNC_SWEEP_AFTER_SECONDS", 60, minimum=1)
+    LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "WARNING")
     SYNC_SWEEP_INTERVAL_SECONDS = env.decimal("SYNC_SWEEP_INTERVAL_SECONDS", 10.0, minimum=0.5)
     # How long a signed download link of a personal-data export stays valid.
     EXPORT_LINK_MAX_AGE_SECONDS = env.integer("EXPORT_LINK_MAX_AGE_SECONDS", 3600, minimum=60)
@@ -229,11 +230,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
 
+# Quiet by default (warnings and errors); LOG_LEVEL=INFO or DEBUG to see more. The libraries that
+# chatter at INFO stay at WARNING below DEBUG. https://docs.djangoproject.com/en/5.2/topics/logging/
+_chatty = ("neo4j", "httpx", "pgserver", "celery.redirected", "celery.worker.strategy", "celery.beat")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"drop_task_success": {"()": "backend.core.log_filters.DropTaskSuccess"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {name: {"level": "WARNING"} for name in ("neo4j", "httpx", "pgserver", "celery.redirected")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        **{name: {"level": "WARNING" if LOG_LEVEL != "DEBUG" else "DEBUG"} for name in _chatty},
+        "celery.app.trace": {"filters": ["drop_task_success"]},
+    },
 }
+# Celery logs through the handlers above instead of replacing the root logger's.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

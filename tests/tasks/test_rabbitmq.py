@@ -1,0 +1,72 @@
+"""Celery on RabbitMQ (CELERY_BROKER_URL=amqp://...): quorum queues with a dead-letter exchange, and
+a write carried through the real broker to a worker and into the graph. Needs the RabbitMQ service
+on 127.0.0.1:5672 (guest/guest); skipped only when no broker answers there."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from amqp.exceptions import PreconditionFailed
+from celery.contrib.testing.worker import start_worker
+from kombu import Connection, Queue
+
+from backend.sync.models import Delivery
+from tasks import app
+from tasks.celery import DEAD_LETTER_QUEUE, QUEUE_NAMES, dead_letter_queue, queues_for
+from tests.factories import UserFactory
+
+RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+@pytest.fixture(scope="module")
+def rabbitmq():
+    try:
+        with Connection(RABBITMQ_URL, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1)
+    except OSError as error:
+        pytest.skip(f"no RabbitMQ at 127.0.0.1:5672 ({error})")
+    return RABBITMQ_URL
+
+
+@pytest.fixture
+def celery_on_rabbitmq(rabbitmq, settings):
+    saved = {key: app.conf[key] for key in ("broker_url", "task_queues", "task_always_eager")}
+    app.conf.broker_url, app.conf.task_queues, app.conf.task_always_eager = rabbitmq, queues_for(rabbitmq), False
+    settings.CELERY_BROKER_URL = rabbitmq
+    app._after_fork()  # drop connections pooled for the previous broker
+    with app.connection_for_write() as connection:
+        for queue in app.conf.task_queues:
+            queue(connection.default_channel).declare()
+            queue(connection.default_channel).purge()
+    yield app
+    app.conf.update(saved)
+    app._after_fork()
+
+
+def test_on_rabbitmq_the_queues_are_quorum_queues_with_a_dead_letter_exchange(celery_on_rabbitmq):
+    with celery_on_rabbitmq.connection_for_write() as connection:
+        channel = connection.default_channel
+        dead_letter_queue()(channel).declare()
+        for name in QUEUE_NAMES:
+            # Declaring the same name as a classic queue is refused: the broker holds a quorum queue.
+            with pytest.raises(PreconditionFailed):
+                Queue(name, queue_arguments={"x-queue-type": "classic"})(connection.channel()).declare()
+        _, messages, _ = channel.queue_declare(DEAD_LETTER_QUEUE, passive=True)
+        assert messages >= 0
+    assert queues_for("redis://localhost/0")[0].queue_arguments is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_travels_through_rabbitmq_to_a_worker_and_the_graph(celery_on_rabbitmq, stores, api_client):
+    with start_worker(celery_on_rabbitmq, pool="solo", perform_ping_check=False, queues=["sync"], shutdown_timeout=10):
+        user = UserFactory()  # commits; its event is published to RabbitMQ on commit
+        deadline = time.monotonic() + 30
+        while (
+            Delivery.objects.filter(event__key=str(user.id), target=Delivery.GRAPH, status=Delivery.DONE).count() == 0
+        ):
+            assert time.monotonic() < deadline, list(Delivery.objects.values("target", "status", "last_error"))
+            time.sleep(0.1)
+        health = api_client.get("/api/health/").json()
+
+    assert health["stores"]["broker"]["status"] == "up"
