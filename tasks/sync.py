@@ -5,8 +5,9 @@ from celery import shared_task
 from backend.projector import graph_apply, rebuild, vector_apply
 from backend.sync import sweeper
 
-# Embedding batches a worker run drains before yielding the worker to other tasks.
-EMBED_BATCHES_PER_RUN = 20
+# Embedding batches (vector_apply.EMBED_BATCH_SIZE each) a worker run drains before yielding the
+# worker to other tasks.
+EMBED_BATCHES_PER_RUN = 5
 
 
 @shared_task(name="sync.apply_graph_events")

@@ -30,7 +30,7 @@ from vectors.errors import (
     VectorStoreUnavailable,
 )
 from vectors.query_checks import require_positive_examples, require_positive_limit
-from vectors.settings import VectorSettings
+from vectors.settings import SCALAR_INT8, SCALAR_QUANTILE, VectorSettings
 from vectors.shard_lock import ShardDirectoryLock
 from vectors.types import (
     CONTENT_HASH_FIELD,
@@ -191,7 +191,18 @@ class EdgeVectorStore:
                 ef_construct=self._settings.hnsw_ef_construct,
                 full_scan_threshold=FULL_SCAN_THRESHOLD_KB,
             ),
+            quantization_config=(
+                edge.ScalarQuantizationConfig(edge.ScalarType.Int8, quantile=SCALAR_QUANTILE, always_ram=True)
+                if self._settings.quantization == SCALAR_INT8
+                else None
+            ),
         )
+
+    def _search_params(self) -> edge.SearchParams:
+        # A quantized shard walks the graph on int8 vectors and rescores the best hits with
+        # the float originals, so the top 10 keeps full precision.
+        quantization = edge.QuantizationSearchParams(rescore=True) if self._settings.quantization else None
+        return edge.SearchParams(hnsw_ef=self._settings.search_ef, quantization=quantization)
 
     def upsert(self, points: Sequence[MoviePoint]) -> None:
         if not points:
@@ -230,7 +241,7 @@ class EdgeVectorStore:
             limit=limit,
             query=edge.Query.Nearest(vector_as_list(vector)),
             filter=build_filter(search_filter, exclude_ids),
-            params=edge.SearchParams(hnsw_ef=self._settings.search_ef),
+            params=self._search_params(),
             with_payload=False,
         )
         hits = self._call(lambda shard: shard.query(request))
@@ -260,7 +271,7 @@ class EdgeVectorStore:
                 )
             ),
             filter=build_filter(search_filter, example_ids),
-            params=edge.SearchParams(hnsw_ef=self._settings.search_ef),
+            params=self._search_params(),
             with_payload=False,
         )
         hits = self._call(lambda shard: shard.query(request))

@@ -22,7 +22,7 @@ from vectors.errors import (
     VectorStoreUnavailable,
 )
 from vectors.query_checks import require_positive_examples, require_positive_limit
-from vectors.settings import VectorSettings
+from vectors.settings import SCALAR_INT8, SCALAR_QUANTILE, VectorSettings
 from vectors.types import (
     CONTENT_HASH_FIELD,
     GENRES_FIELD,
@@ -125,7 +125,10 @@ class ServerVectorStore:
             # Local mode always searches exactly and warns on every call given hnsw_ef.
             self._search_params: models.SearchParams | None = None
         else:
-            self._search_params = models.SearchParams(hnsw_ef=settings.search_ef)
+            self._search_params = models.SearchParams(
+                hnsw_ef=settings.search_ef,
+                quantization=models.QuantizationSearchParams(rescore=True) if settings.quantization else None,
+            )
             self._client = QdrantClient(
                 url=settings.url,
                 api_key=settings.api_key,
@@ -153,6 +156,15 @@ class ServerVectorStore:
                     hnsw_config=models.HnswConfigDiff(
                         m=self._settings.hnsw_m,
                         ef_construct=self._settings.hnsw_ef_construct,
+                    ),
+                    quantization_config=(
+                        models.ScalarQuantization(
+                            scalar=models.ScalarQuantizationConfig(
+                                type=models.ScalarType.INT8, quantile=SCALAR_QUANTILE, always_ram=True
+                            )
+                        )
+                        if self._settings.quantization == SCALAR_INT8
+                        else None
                     ),
                 )
             # create_payload_index is idempotent for an existing index of the same type,

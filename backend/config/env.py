@@ -37,6 +37,7 @@ VARIABLES = (
     "QDRANT_HNSW_M",
     "QDRANT_HNSW_EF_CONSTRUCT",
     "QDRANT_SEARCH_EF",
+    "QDRANT_QUANTIZATION",
     "CELERY_BROKER_URL",
     "REDIS_URL",
     "EMBEDDING_MODEL",
@@ -135,6 +136,16 @@ def choice(name: str, choices: tuple[str, ...], default: str) -> str:
     if value not in choices:
         raise ConfigError(f"{name}={value!r} must be one of: {', '.join(choices)}")
     return value
+
+
+def optional_choice(name: str, choices: tuple[str, ...]) -> str | None:
+    """One of `choices`, or None when unset or "none"."""
+    value = text(name)
+    if value is None or value.lower() == "none":
+        return None
+    if value.lower() not in choices:
+        raise ConfigError(f"{name}={value!r} must be one of: none, {', '.join(choices)}")
+    return value.lower()
 
 
 def csv(name: str, default: str = "") -> list[str]:

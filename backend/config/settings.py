@@ -44,9 +44,12 @@ try:
     QDRANT_API_KEY = env.text("QDRANT_API_KEY")
     QDRANT_PATH = env.text("QDRANT_PATH", str(LOCAL_DATA_DIR / "qdrant"))
     QDRANT_COLLECTION = env.text("QDRANT_COLLECTION", "movies")
-    QDRANT_HNSW_M = env.integer("QDRANT_HNSW_M", 32, minimum=4)
+    # Chosen on real plot embeddings (bench/bench_hnsw.py); i.i.d.-like vectors need 32/200/512.
+    QDRANT_HNSW_M = env.integer("QDRANT_HNSW_M", 16, minimum=4)
     QDRANT_HNSW_EF_CONSTRUCT = env.integer("QDRANT_HNSW_EF_CONSTRUCT", 200, minimum=8)
-    QDRANT_SEARCH_EF = env.integer("QDRANT_SEARCH_EF", 512, minimum=1)
+    QDRANT_SEARCH_EF = env.integer("QDRANT_SEARCH_EF", 128, minimum=1)
+    # https://qdrant.tech/documentation/guides/quantization/#scalar-quantization (new collections only)
+    QDRANT_QUANTIZATION = env.optional_choice("QDRANT_QUANTIZATION", ("int8",))
     EMBEDDING_MODEL = env.text("EMBEDDING_MODEL")
     EMBEDDING_DEVICE = env.text("EMBEDDING_DEVICE", "cpu")
     if EMBEDDING_DEVICE not in ("cpu", "cuda") and not EMBEDDING_DEVICE.startswith("cuda:"):

@@ -33,6 +33,7 @@ def vector_settings() -> VectorSettings:
         hnsw_m=settings.QDRANT_HNSW_M,
         hnsw_ef_construct=settings.QDRANT_HNSW_EF_CONSTRUCT,
         search_ef=settings.QDRANT_SEARCH_EF,
+        quantization=settings.QDRANT_QUANTIZATION,
         embedding_model=settings.EMBEDDING_MODEL,
         embedding_device=settings.EMBEDDING_DEVICE,
     )

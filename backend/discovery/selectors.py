@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 
 import vectors
 from backend.catalog.models import Movie
-from backend.catalog.selectors import movies_in_order
+from backend.catalog.selectors import movies_in_order, movies_in_order_one_query
 from backend.core.errors import ApplicationError, Conflict, NotFound
 from backend.social.privacy import hidden_user_ids
 from graph import queries
@@ -107,12 +107,21 @@ def _not_indexed(movie_ids: Sequence[int]) -> Conflict:
 
 
 def similar_movies(movie_id: int, *, limit: int, search_filter: SearchFilter) -> list[Scored]:
-    require_movie(movie_id)
+    """The `limit` movies nearest to this one, for MovieRowSerializer, in one SQL query.
+
+    The movie's own row is read with its neighbours' rows, so one it has been deleted from
+    Postgres (while its vector waits for the sync) is still a 404 without a query of its own.
+    """
     store = vectors.get_vector_store()
     vector = store.get_vector(movie_id)
     if vector is None:
+        require_movie(movie_id)
         raise _not_indexed([movie_id])
-    return _hydrate(store.search(vector, limit, search_filter, exclude_ids=[movie_id]))
+    hits = store.search(vector, limit, search_filter, exclude_ids=[movie_id])
+    movies = {m.id: m for m in movies_in_order_one_query([movie_id, *(hit.movie_id for hit in hits)])}
+    if movie_id not in movies:
+        raise NotFound("No such movie.")
+    return [Scored(movies[hit.movie_id], hit.score) for hit in hits if hit.movie_id in movies]
 
 
 def semantic_search(text: str, *, limit: int, search_filter: SearchFilter) -> list[Scored]:

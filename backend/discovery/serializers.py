@@ -57,6 +57,13 @@ class ScoredMovieSerializer(serializers.Serializer):
     score = serializers.FloatField()
 
 
+class ScoredMovieRowSerializer(serializers.Serializer):
+    """ScoredMovieSerializer's shape for movies read in one query (selectors.movies_in_order_one_query)."""
+
+    movie = MovieRowSerializer()
+    score = serializers.FloatField()
+
+
 class FriendsLikedItemSerializer(serializers.Serializer):
     movie = MovieSummarySerializer()
     friend_count = serializers.IntegerField()

@@ -19,6 +19,7 @@ from backend.discovery.serializers import (
     FriendsLikedQuerySerializer,
     LimitSerializer,
     MovieFriendSerializer,
+    ScoredMovieRowSerializer,
     ScoredMovieSerializer,
     SearchAnswerSerializer,
     SearchQuerySerializer,
@@ -157,12 +158,13 @@ class SimilarMoviesView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[VectorFilterSerializer], responses={200: ScoredMovieSerializer(many=True), **VECTOR_RESPONSES}
+        parameters=[VectorFilterSerializer], responses={200: ScoredMovieRowSerializer(many=True), **VECTOR_RESPONSES}
     )
     def get(self, request, movie_id: int):
         params = _query(VectorFilterSerializer, request)
+        similar = selectors.similar_movies(movie_id, limit=params["limit"], search_filter=_search_filter(params))
         return Response(
-            _scored(selectors.similar_movies(movie_id, limit=params["limit"], search_filter=_search_filter(params)))
+            ScoredMovieRowSerializer([{"movie": r.movie, "score": r.score} for r in similar], many=True).data
         )
 
 

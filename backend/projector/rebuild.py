@@ -4,6 +4,9 @@ flight afterwards are recognised as stale and change nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.db import transaction
 from tqdm import tqdm
 
@@ -12,6 +15,7 @@ from backend.projector import kinds
 from backend.sync import locks
 from graph import projection
 from graph.types import Versioned
+from vectors.pipeline import encode_while_writing
 from vectors.text import content_hash
 from vectors.types import MoviePoint
 
@@ -60,20 +64,32 @@ def _rebuild_vectors(progress: bool) -> int:
     store.ensure_collection(embedder.dimension)
     store.clear()
     written = 0
-    with tqdm(desc="vectors", unit="movie", disable=not progress) as bar:
+
+    def rows() -> Iterator[list[tuple[Any, dict[str, Any], int, str]]]:
+        # Postgres is read here, in the caller's thread; the writer thread touches only the store.
         for chunk in kind.chunks():
             states = [kind.state(movie) for movie in chunk]
             versions = kind.versions([kind.key(movie) for movie in chunk])
-            texts = [form.text(state) for state in states]
-            encoded = embedder.encode(texts)
-            store.upsert(
-                [
-                    MoviePoint(
-                        movie.id, vector, form.payload(movie.id, versions[kind.key(movie)], state, content_hash(text))
-                    )
-                    for movie, state, text, vector in zip(chunk, states, texts, encoded, strict=True)
-                ]
-            )
-            written += len(chunk)
-            bar.update(len(chunk))
+            yield [
+                (movie, state, versions[kind.key(movie)], form.text(state))
+                for movie, state in zip(chunk, states, strict=True)
+            ]
+
+    def encode(batch: list[tuple[Any, dict[str, Any], int, str]]) -> Any:
+        return embedder.encode([text for *_, text in batch])
+
+    def write(batch: list[tuple[Any, dict[str, Any], int, str]], encoded: Any) -> None:
+        nonlocal written
+        store.upsert(
+            [
+                MoviePoint(movie.id, vector, form.payload(movie.id, version, state, content_hash(text)))
+                for (movie, state, version, text), vector in zip(batch, encoded, strict=True)
+            ]
+        )
+        written += len(batch)
+        bar.update(len(batch))
+
+    # The next chunk is read and encoded while the previous one is written.
+    with tqdm(desc="vectors", unit="movie", disable=not progress) as bar:
+        encode_while_writing(rows(), encode, write)
     return written

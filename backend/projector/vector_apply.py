@@ -14,10 +14,12 @@ from backend.sync import delivery as deliveries
 from backend.sync import locks
 from backend.sync.models import Delivery, OutboxEvent
 from vectors.errors import VectorStoreRejected, VectorStoreUnavailable
+from vectors.pipeline import ENCODE_WINDOW
 from vectors.text import content_hash
 from vectors.types import MoviePoint
 
-EMBED_BATCH_SIZE = 64
+# Deliveries per batch: one encode call (vectors.pipeline.ENCODE_WINDOW texts, padded less than 64).
+EMBED_BATCH_SIZE = ENCODE_WINDOW
 
 
 def embed_pending_movies(batch_size: int = EMBED_BATCH_SIZE) -> int:

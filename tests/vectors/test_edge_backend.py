@@ -1,5 +1,6 @@
 """Edge-only guarantees: persistence, crash durability, single-process lock, HNSW build."""
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -9,9 +10,9 @@ import numpy as np
 import pytest
 
 from tests.fixtures_vectors import CONTRACT_DIMENSION, movie_point, unit_vectors
-from vectors.edge_backend import EdgeVectorStore
+from vectors.edge_backend import EDGE_CONFIG_FILE_NAME, EdgeVectorStore
 from vectors.errors import VectorShardLocked, VectorStoreUnavailable
-from vectors.settings import VectorSettings
+from vectors.settings import SCALAR_INT8, VectorSettings
 from vectors.types import SearchFilter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -57,8 +58,8 @@ def test_writes_survive_a_crash_without_close(shard_settings):
         f"""
         import os
         from tests.fixtures_vectors import movie_point
-        from vectors.edge_backend import EdgeVectorStore
-        from vectors.settings import VectorSettings
+        from vectors.edge_backend import EDGE_CONFIG_FILE_NAME, EdgeVectorStore
+        from vectors.settings import SCALAR_INT8, VectorSettings
         store = EdgeVectorStore(VectorSettings(path={shard_settings.path!r}))
         store.ensure_collection(4)
         store.upsert([movie_point(42, [1.0, 0.0, 0.0, 0.0], version=7)])
@@ -79,9 +80,9 @@ def test_second_process_gets_shard_locked_with_clear_message(shard_settings):
     try:
         second = run_python(
             f"""
-            from vectors.edge_backend import EdgeVectorStore
+            from vectors.edge_backend import EDGE_CONFIG_FILE_NAME, EdgeVectorStore
             from vectors.errors import VectorShardLocked
-            from vectors.settings import VectorSettings
+            from vectors.settings import SCALAR_INT8, VectorSettings
             try:
                 EdgeVectorStore(VectorSettings(path={shard_settings.path!r}))
             except VectorShardLocked as error:
@@ -104,8 +105,8 @@ def test_lock_is_released_on_close_for_the_next_process(shard_settings):
     store.close()
     second = run_python(
         f"""
-        from vectors.edge_backend import EdgeVectorStore
-        from vectors.settings import VectorSettings
+        from vectors.edge_backend import EDGE_CONFIG_FILE_NAME, EdgeVectorStore
+        from vectors.settings import SCALAR_INT8, VectorSettings
         print(EdgeVectorStore(VectorSettings(path={shard_settings.path!r})).count())
         """
     )
@@ -158,3 +159,17 @@ def test_numpy_float64_vector_is_accepted(shard_settings):
         assert store.search(vector, limit=1)[0].movie_id == 1
     finally:
         store.close()
+
+
+def test_scalar_quantized_shard_is_created_int8_and_answers_searches(tmp_path):
+    settings = VectorSettings(path=str(tmp_path / "shard"), quantization=SCALAR_INT8)
+    vectors = unit_vectors(50, CONTRACT_DIMENSION, seed=9)
+    store = EdgeVectorStore(settings)
+    store.ensure_collection(CONTRACT_DIMENSION)
+    store.upsert([movie_point(i + 1, vectors[i]) for i in range(50)])
+    store.optimize()
+    hits = store.search(vectors[7], limit=3)
+    store.close()
+    config = json.loads((tmp_path / "shard" / EDGE_CONFIG_FILE_NAME).read_text())
+    assert "scalar" in json.dumps(config["quantization_config"] or config["vectors"][""]["quantization_config"])
+    assert hits[0].movie_id == 8

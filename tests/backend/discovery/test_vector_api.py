@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 import vectors
+from backend.catalog.models import Movie
 from tests.backend.discovery.helpers import titles
 from tests.factories import MovieFactory
 from vectors.types import SearchFilter
@@ -127,8 +128,8 @@ def test_similar_and_semantic_hydrate_in_a_fixed_number_of_queries(
 ):
     seed = twenty_two_movies[0]
 
-    # One to check the movie exists, one for the movies, one for their genres.
-    with django_assert_max_num_queries(3):
+    # One: the movie and its neighbours, genres included.
+    with django_assert_max_num_queries(1):
         similar = api_client.get(f"/api/movies/{seed.id}/similar/", {"limit": limit}).json()
     # One for the movies, one for their genres.
     with django_assert_max_num_queries(2):
@@ -184,6 +185,21 @@ def test_similar_of_a_movie_not_yet_embedded_answers_409_indexing(pending_movie,
         "indexing",
         {"movie_ids": [str(pending_movie.id)]},
     )
+
+
+def test_similar_of_a_movie_deleted_from_postgres_but_still_indexed_answers_404(small_catalog, api_client):
+    seed = small_catalog["Pie Fight"]
+    Movie.objects.filter(id=seed.id).delete()  # no service: the vector stays, as while the sync lags
+    assert vectors.get_vector_store().has(seed.id)
+
+    response = api_client.get(f"/api/movies/{seed.id}/similar/")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_similar_of_an_unknown_movie_answers_404(db, api_client):
+    assert api_client.get("/api/movies/987654/similar/").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["positive", "negative"])
