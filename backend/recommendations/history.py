@@ -1,8 +1,7 @@
 """A user's taste as the recommender reads it: history, negatives, exclusions, favourite genres.
 
 Read from Postgres at request time in one query, so a rating, like or hide counts in the very next
-request. `excluded_movie_ids` is the one place that says what is never recommended (add a watchlist
-there).
+request. `excluded_movie_ids` is the one place that says what is never recommended.
 """
 
 from __future__ import annotations
@@ -27,6 +26,11 @@ _STATE = """
     UNION ALL
     SELECT 'hidden', movie_id, NULL, NULL, extract(epoch FROM created_at) FROM recommendations_hiddenmovie WHERE user_id = %(u)s
     UNION ALL
+    SELECT 'watchlist', movie_id, NULL, NULL, 0 FROM social_watchlistentry WHERE user_id = %(u)s
+    UNION ALL
+    SELECT 'blocked', CASE WHEN blocker_id = %(u)s THEN blocked_id ELSE blocker_id END, NULL, NULL, 0
+        FROM social_block WHERE blocker_id = %(u)s OR blocked_id = %(u)s
+    UNION ALL
     SELECT 'genre', NULL, NULL, g.name, 0 FROM recommendations_favouritegenre f
         JOIN catalog_genre g ON g.id = f.genre_id WHERE f.user_id = %(u)s
     UNION ALL
@@ -40,6 +44,9 @@ class UserTaste:
     ratings: dict[int, float]
     likes: frozenset[int]
     hidden: frozenset[int]
+    # Films already on the watchlist are not new to the user; people a block hides are never named.
+    watchlist: frozenset[int]
+    hidden_users: frozenset[int]
     favourite_genres: tuple[str, ...]
     model_id: int | None
     # Movie ids by recency of the interaction, newest first (ratings and likes together).
@@ -70,6 +77,8 @@ def user_taste(user_id: int) -> UserTaste:
     ratings: dict[int, float] = {}
     likes: set[int] = set()
     hidden: set[int] = set()
+    watchlist: set[int] = set()
+    hidden_users: set[int] = set()
     genres: list[str] = []
     model_id = None
     when: dict[int, float] = {}
@@ -81,6 +90,12 @@ def user_taste(user_id: int) -> UserTaste:
         elif kind == "hidden":
             hidden.add(movie_id)
             continue
+        elif kind == "watchlist":
+            watchlist.add(movie_id)
+            continue
+        elif kind == "blocked":
+            hidden_users.add(movie_id)
+            continue
         elif kind == "genre":
             genres.append(genre)
             continue
@@ -89,12 +104,24 @@ def user_taste(user_id: int) -> UserTaste:
             continue
         when[movie_id] = max(when.get(movie_id, 0.0), float(at))
     recent = tuple(sorted(when, key=lambda m: (-when[m], m)))
-    fingerprint = repr((sorted(ratings.items()), sorted(likes), sorted(hidden), sorted(genres), model_id))
+    fingerprint = repr(
+        (
+            sorted(ratings.items()),
+            sorted(likes),
+            sorted(hidden),
+            sorted(watchlist),
+            sorted(hidden_users),
+            sorted(genres),
+            model_id,
+        )
+    )
     return UserTaste(
         user_id=user_id,
         ratings=ratings,
         likes=frozenset(likes),
         hidden=frozenset(hidden),
+        watchlist=frozenset(watchlist),
+        hidden_users=frozenset(hidden_users),
         favourite_genres=tuple(sorted(genres)),
         model_id=model_id,
         recent=recent,
@@ -103,5 +130,5 @@ def user_taste(user_id: int) -> UserTaste:
 
 
 def excluded_movie_ids(taste: UserTaste) -> set[int]:
-    """What is never recommended to this user: films they rated, liked or hid."""
-    return set(taste.ratings) | set(taste.likes) | set(taste.hidden)
+    """What is never recommended to this user: films they rated, liked, hid or have on their watchlist."""
+    return set(taste.ratings) | set(taste.likes) | set(taste.hidden) | set(taste.watchlist)

@@ -133,8 +133,10 @@ def closest_positive(taste: UserTaste, movie_ids: list[int]) -> dict[int, int]:
 
 def social(taste: UserTaste, excluded: set[int], filters: Filters) -> list[Candidate]:
     """What the people the user follows liked or rated highly, counted and named only where the
-    privacy rule lets the user see it (graph.privacy.activity_visible)."""
-    answers = graph_queries.friends_liked(taste.user_id, genre=filters.genre, limit=CANDIDATES_PER_SOURCE)
+    privacy rule lets the user see it (graph.privacy.activity_visible, blocks both ways included)."""
+    answers = graph_queries.friends_liked(
+        taste.user_id, genre=filters.genre, limit=CANDIDATES_PER_SOURCE, hidden_ids=sorted(taste.hidden_users)
+    )
     return [
         Candidate(a.movie_id, float(a.friend_count), friend_count=a.friend_count, friend_ids=tuple(a.friend_ids))
         for a in answers

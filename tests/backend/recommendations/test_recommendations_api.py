@@ -80,9 +80,11 @@ def test_rated_liked_and_hidden_films_are_never_recommended(world, client_of):
     assert client.post(f"/api/movies/{world['action'][1].id}/like/").status_code in (200, 201)
     assert client.post(HIDDEN, {"movie_id": world["action"][2].id}, format="json").status_code == 201
 
+    assert client.put(f"/api/me/watchlist/{world['action'][3].id}/").status_code in (200, 201)
+
     shown = set(movie_ids(client.get(RECS, {"page_size": 50})))
 
-    assert shown and not shown & {world["action"][0].id, world["action"][1].id, world["action"][2].id}
+    assert shown and not shown & {film.id for film in world["action"][:4]}
 
 
 def test_a_new_rating_or_hide_changes_the_next_answer_at_once(world, client_of):
@@ -215,3 +217,23 @@ def test_social_reasons_count_and_name_only_followees_the_viewer_may_see(on_comm
     assert social["count"] == 2 and social["text"] == "2 people you follow liked it"
     assert sorted(u["username"] for u in social["users"]) == ["mutual_friend", "open_friend"]
     assert "secret_friend" not in str(row)
+
+
+def test_a_block_either_way_keeps_that_person_out_of_the_reasons(on_commit, client_of):
+    with on_commit():
+        viewer = UserFactory(username="viewer")
+        friend = UserFactory(username="friend")
+        blocker = UserFactory(username="blocker")
+        film = MovieFactory(title="Heat")
+        for person in (friend, blocker):
+            follow_user(viewer, person.id)
+            like_movie(person, film.id)
+    client = client_of(viewer)
+    client.get(RECS)  # a cached page must not outlive the block
+    assert client_of(blocker).post(f"/api/users/{viewer.id}/block/").status_code in (200, 201)
+
+    row = next(r for r in client.get(RECS).json()["results"] if r["movie"]["id"] == film.id)
+
+    social = next(r for r in row["reasons"] if r["source"] == "social")
+    assert social["count"] == 1 and [u["username"] for u in social["users"]] == ["friend"]
+    assert "blocker" not in str(row)
