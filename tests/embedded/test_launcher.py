@@ -43,6 +43,8 @@ def postmaster(data_dir) -> psutil.Process:
     return psutil.Process(int((data_dir / "postgres" / "postmaster.pid").read_text().splitlines()[0]))
 
 
+# Two waits of START_TIMEOUT_SECONDS (start, then the demo data through the sync) and the stop.
+@pytest.mark.timeout(2 * START_TIMEOUT_SECONDS + 120)
 def test_run_serves_every_store_and_stops_cleanly(tmp_path):
     """Through `make run`, stopped by SIGINT to make's own PID (not its process group)."""
     http_port = free_port()
