@@ -22,11 +22,11 @@ run: install
 
 # One pytest worker per core: each gets its own graph engine, vector shard and test database.
 test: lint
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist loadgroup
 
 # The quick loop: everything but the slow tests (real worker crashes, the launcher end to end).
 test-quick: install
-	$(PY) -m pytest -n auto -m "not slow"
+	$(PY) -m pytest -n auto --dist loadgroup -m "not slow"
 
 # Style, types, the layering (pyproject.toml: import-linter contracts) and migrations in step with
 # the models. The type check and the contracts read the settings, which need these set, not reached.

@@ -18,7 +18,7 @@ from backend.catalog.selectors import movies_in_order, movies_in_order_one_query
 from backend.core.errors import ApplicationError, Conflict, NotFound
 from backend.social.privacy import hidden_user_ids
 from graph import queries
-from vectors.errors import PointsNotFound
+from vectors.errors import PointsNotFound, VectorStoreUnavailable
 from vectors.types import SearchFilter
 
 User = get_user_model()
@@ -112,8 +112,12 @@ def similar_movies(movie_id: int, *, limit: int, search_filter: SearchFilter) ->
     The movie's own row is read with its neighbours' rows, so one it has been deleted from
     Postgres (while its vector waits for the sync) is still a 404 without a query of its own.
     """
-    store = vectors.get_vector_store()
-    vector = store.get_vector(movie_id)
+    try:
+        store = vectors.get_vector_store()
+        vector = store.get_vector(movie_id)
+    except VectorStoreUnavailable:
+        require_movie(movie_id)  # a movie Postgres does not know is a 404 whatever the store's state
+        raise
     if vector is None:
         require_movie(movie_id)
         raise _not_indexed([movie_id])

@@ -4,19 +4,23 @@ on 127.0.0.1:5672 (guest/guest); skipped only when no broker answers there."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from amqp.exceptions import PreconditionFailed
-from celery.contrib.testing.worker import start_worker
 from kombu import Connection, Queue
 
+import vectors
 from backend.sync.models import Delivery
 from tasks import app
 from tasks.celery import DEAD_LETTER_QUEUE, QUEUE_NAMES, dead_letter_queue, queues_for
+from tests.backend.projector.workers import CeleryProcess, wait_until, worker_environment
 from tests.factories import UserFactory
+from vectors.settings import VectorSettings
 
 RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+# Both tests declare and purge the same queues on the one broker: one xdist worker runs them.
+pytestmark = pytest.mark.xdist_group("rabbitmq")
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +62,32 @@ def test_on_rabbitmq_the_queues_are_quorum_queues_with_a_dead_letter_exchange(ce
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_write_travels_through_rabbitmq_to_a_worker_and_the_graph(celery_on_rabbitmq, stores, api_client):
-    with start_worker(celery_on_rabbitmq, pool="solo", perform_ping_check=False, queues=["sync"], shutdown_timeout=10):
+def test_a_write_travels_through_rabbitmq_to_a_worker_and_the_graph(
+    celery_on_rabbitmq, graph, vector_shard_settings, api_client, tmp_path
+):
+    # A worker process of its own, as deployed: an in-thread worker shares this process's Celery
+    # state with every test before it. It owns a shard of its own (a shard admits one process).
+    shard = tmp_path / "worker-shard"
+    vectors.configure(VectorSettings(path=str(shard)))
+    vectors.bootstrap()
+    vectors.close_vector_store()
+    env = worker_environment(
+        broker_url=RABBITMQ_URL, graph_settings=graph.settings(), shard_path=shard, data_dir=tmp_path
+    )
+    worker = CeleryProcess("worker", env, tmp_path, "rabbitmq-worker")
+    worker.start()
+    try:
         user = UserFactory()  # commits; its event is published to RabbitMQ on commit
-        deadline = time.monotonic() + 30
-        while (
-            Delivery.objects.filter(event__key=str(user.id), target=Delivery.GRAPH, status=Delivery.DONE).count() == 0
-        ):
-            assert time.monotonic() < deadline, list(Delivery.objects.values("target", "status", "last_error"))
-            time.sleep(0.1)
+        wait_until(
+            lambda: Delivery.objects.filter(
+                event__key=str(user.id), target=Delivery.GRAPH, status=Delivery.DONE
+            ).exists(),
+            timeout=120,
+            describe=worker.log_tail,
+        )
         health = api_client.get("/api/health/").json()
+    finally:
+        worker.stop()
+        vectors.configure(vector_shard_settings)
 
     assert health["stores"]["broker"]["status"] == "up"
