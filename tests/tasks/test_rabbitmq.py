@@ -33,10 +33,21 @@ def rabbitmq():
     return RABBITMQ_URL
 
 
+def use_queues(queues) -> None:
+    """Point the app's publishing at these queues. Celery keeps the declarations it built at first
+    use (app.amqp), so an earlier test in this process would otherwise have them published plain."""
+    app.conf.task_queues = queues
+    app.amqp.queues = queues
+    app.amqp.__dict__.pop("default_queue", None)
+    app.amqp.__dict__.pop("router", None)
+    app.amqp.flush_routes()
+
+
 @pytest.fixture
 def celery_on_rabbitmq(rabbitmq, settings):
     saved = {key: app.conf[key] for key in ("broker_url", "task_queues", "task_always_eager")}
-    app.conf.broker_url, app.conf.task_queues, app.conf.task_always_eager = rabbitmq, queues_for(rabbitmq), False
+    app.conf.broker_url, app.conf.task_always_eager = rabbitmq, False
+    use_queues(queues_for(rabbitmq))
     settings.CELERY_BROKER_URL = rabbitmq
     app._after_fork()  # drop connections pooled for the previous broker
     with app.connection_for_write() as connection:
@@ -45,6 +56,7 @@ def celery_on_rabbitmq(rabbitmq, settings):
             queue(connection.default_channel).purge()
     yield app
     app.conf.update(saved)
+    use_queues(saved["task_queues"])
     app._after_fork()
 
 
