@@ -24,7 +24,7 @@ from pathlib import Path
 from backend.config.env import BASE_DIR
 from embedded.graph import EmbeddedGraphServer, port_is_free
 from embedded.postgres import use_embedded_postgres
-from embedded.process import die_with_parent, stop_on_sigterm, stop_with_make
+from embedded.process import die_with_parent, stop_on_signals, stop_with_make
 from embedded.redis import EmbeddedRedis
 from embedded.supervisor import Supervisor
 from graph.errors import GraphError
@@ -200,7 +200,7 @@ class Platform:
 def main() -> None:
     # Until the Celery worker installs its own handlers (a warm shutdown on either signal), so the
     # children, the workers and pgserver's Postgres are stopped on the way out.
-    stop_on_sigterm()
+    stop_on_signals()
     # Under `make run`, a signal to make's PID reaches this process only as make's state.
     stop_with_make(lambda: os.kill(os.getpid(), signal.SIGINT))
     logging.basicConfig(level=log_level(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")

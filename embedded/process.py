@@ -23,6 +23,9 @@ def die_with_parent() -> None:
 # the default and waits for its child. It forwards SIGTERM to the child, but not SIGINT.
 _MAKE_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _MAKE_NAMES = ("make", "gmake")
+# Set once a stop is under way. A signal to make reaches us twice (its forwarded SIGTERM and the
+# watcher below), and a second KeyboardInterrupt would cut the first one's shutdown short.
+_stopping = threading.Event()
 
 
 def _caught_signals(pid: int) -> int | None:
@@ -58,17 +61,25 @@ def stop_with_make(stop: Callable[[], None], poll_seconds: float = 0.25) -> bool
     def watch() -> None:
         while not _stops_catching(_caught_signals(parent), baseline) and os.getppid() == parent:
             time.sleep(poll_seconds)
-        stop()
+        if not _stopping.is_set():
+            stop()
 
     threading.Thread(target=watch, name="make-watch", daemon=True).start()
     return True
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    # Handlers run in the main thread and may nest (a second signal between two bytecodes of this
+    # one), so no lock: a nested call sees the flag or raises in this one's place.
+    if _stopping.is_set():
+        return  # already stopping: let that shutdown finish
+    _stopping.set()
     raise KeyboardInterrupt
 
 
-def stop_on_sigterm() -> None:
-    """A SIGTERM (what `make` passes on when it is terminated) stops this process as Ctrl-C does,
-    through its `finally` blocks and atexit hooks, instead of ending it on the spot."""
+def stop_on_signals() -> None:
+    """SIGINT and SIGTERM (what `make` passes on when it is terminated) stop this process as Ctrl-C
+    does, through its `finally` blocks and atexit hooks, once however many arrive. SIGINT is set
+    explicitly: a shell without job control starts a background `make run` with it ignored."""
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)

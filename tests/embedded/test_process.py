@@ -17,8 +17,8 @@ from embedded.postgres import HANDLES_FILE, forget_dead_handles
 RECIPE = """
 import os, signal, sys, time
 sys.path.insert(0, {root!r})
-from embedded.process import stop_on_sigterm, stop_with_make
-stop_on_sigterm()
+from embedded.process import stop_on_signals, stop_with_make
+stop_on_signals()
 print("watching", stop_with_make(lambda: os.kill(os.getpid(), signal.SIGINT), poll_seconds=0.05), flush=True)
 try:
     time.sleep(30)
