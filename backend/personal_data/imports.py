@@ -2,27 +2,24 @@
 worker matches its rows to the catalogue and writes them through the bulk path, one transaction
 with its outbox events (`record_changes`), so the graph follows like after any write.
 
-Matching: by IMDb id where the file has one, else by title key (`backend.catalog.titles`, the
-same keys Postgres stores) and year; a year off by one only when that finds exactly one film.
-Never a guess: several candidates are reported as ambiguous. Dates are kept. The newer of an
+Matching is the catalogue importers' one matcher (`backend.catalog.matching.match_movies`): by IMDb
+id where the file has one, else by title key and year; a year off by one only when that finds
+exactly one film. Never a guess: several candidates are reported as ambiguous. Dates are kept. The newer of an
 existing rating and the imported one wins; re-importing the same file changes nothing.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from backend.catalog import rankings
-from backend.catalog.models import Movie
-from backend.catalog.titles import title_keys
+from backend.catalog.matching import MatchQuery, match_movies
 from backend.core import jobs
 from backend.core.errors import Conflict, NotFound
 from backend.core.transactions import service_transaction
@@ -93,48 +90,18 @@ def run_import(job_id: int) -> str:
 
 
 def match_rows(rows: list[Row]) -> tuple[dict[int, int], list[dict[str, Any]]]:
-    """Row index -> movie id for the matched rows, and the unmatched ones with their reason.
-    Two queries whatever the number of rows."""
-    by_imdb = dict(
-        Movie.objects.filter(imdb_id__in={row.imdb_id for row in rows if row.imdb_id}).values_list("imdb_id", "id")
-    )
-    keys = {key for row in rows for key in title_keys(row.name)}
-    films_by_key: dict[str, set[tuple[int, int | None]]] = defaultdict(set)
-    if keys:
-        found = Movie.objects.filter(
-            Q(title_key__in=keys) | Q(title_alt_key__in=keys) | Q(original_title_key__in=keys)
-        ).values_list("id", "year", "title_key", "title_alt_key", "original_title_key")
-        for movie_id, year, *movie_keys in found:
-            for key in movie_keys:
-                if key in keys:
-                    films_by_key[key].add((movie_id, year))
+    """Row index -> movie id for the matched rows, and the unmatched ones with their reason, by the
+    catalogue's one matcher (`backend.catalog.matching`): a few queries whatever the number of rows."""
+    matches = match_movies([MatchQuery(title=row.name, year=row.year, imdb_id=row.imdb_id) for row in rows])
     matched: dict[int, int] = {}
     unmatched: list[dict[str, Any]] = []
-    for index, row in enumerate(rows):
-        if row.imdb_id and row.imdb_id in by_imdb:
-            matched[index] = by_imdb[row.imdb_id]
+    for index, (row, match) in enumerate(zip(rows, matches, strict=True)):
+        if match.movie_id is not None:
+            matched[index] = match.movie_id
             continue
-        candidates = {film for key in title_keys(row.name) for film in films_by_key.get(key, ())}
-        picked, reason = _pick(candidates, row.year)
-        if picked is None:
-            unmatched.append(
-                {"file": row.source, "line": row.line, "name": row.name, "year": row.year, "reason": reason}
-            )
-        else:
-            matched[index] = picked
+        reason = AMBIGUOUS if match.ambiguous else NOT_IN_CATALOGUE
+        unmatched.append({"file": row.source, "line": row.line, "name": row.name, "year": row.year, "reason": reason})
     return matched, unmatched
-
-
-def _pick(candidates: set[tuple[int, int | None]], year: int | None) -> tuple[int | None, str]:
-    if year is None:
-        pool = candidates
-    else:
-        pool = {film for film in candidates if film[1] == year}
-        if not pool:
-            pool = {film for film in candidates if film[1] is not None and abs(film[1] - year) == 1}
-    if len(pool) == 1:
-        return next(iter(pool))[0], ""
-    return None, AMBIGUOUS if pool else NOT_IN_CATALOGUE
 
 
 def _moment(on: str) -> datetime:
