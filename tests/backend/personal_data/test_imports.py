@@ -328,3 +328,41 @@ def test_a_lone_watchlist_csv_goes_to_the_watchlist_not_the_likes(catalogue, use
 
     assert list(WatchlistEntry.objects.filter(user=user).values_list("movie_id", flat=True)) == [catalogue["heat"]]
     assert not Like.objects.filter(user=user).exists()
+
+
+# Claim, match (id and title queries), then per kind a read and bulk writes, the list's creation,
+# the outbox records and the final update: a fixed number, whatever the number of rows.
+QUERIES_PER_IMPORT = 37
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_an_import_of_every_kind_takes_the_same_queries_at_5_and_50_rows(count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from backend.personal_data import imports
+
+    user = UserFactory()
+    Movie.objects.bulk_create(Movie(title=f"Bulk film {i}", year=2000) for i in range(count))
+    films = "".join(f"2020-01-0{1 + i % 9},Bulk film {i},2000,\n" for i in range(count))
+    rated = "".join(f"2020-01-0{1 + i % 9},Bulk film {i},2000,,4\n" for i in range(count))
+    entries = "".join(f"{i + 1},Bulk film {i},2000,,\n" for i in range(count))
+    content = zipped({
+        "ratings.csv": (LB_HEADER + rated).encode(),
+        "likes/films.csv": ("Date,Name,Year,Letterboxd URI\n" + films).encode(),
+        "watchlist.csv": ("Date,Name,Year,Letterboxd URI\n" + films).encode(),
+        "reviews.csv": (REVIEWS_HEADER + "".join(
+            f"2020-02-01,Bulk film {i},2000,,,,Good.,,\n" for i in range(count)
+        )).encode(),
+        "lists/bulk.csv": (LIST_FILE.split("Position")[0] + "Position,Name,Year,URL,Description\n" + entries).encode(),
+    })  # fmt: skip
+    parsed = import_files.parse_upload("export.zip", content, 10**7)
+    job = ImportJob.objects.create(user=user, source="letterboxd", file_name="export.zip",
+                                   rows=[row.as_json() for row in parsed.rows])  # fmt: skip
+
+    with CaptureQueriesContext(connection) as queries:
+        assert imports.run_import(job.id) == ImportJob.DONE
+
+    done = ImportJob.objects.get(id=job.id)
+    assert done.counts["created"] == 5 * count + 1, (done.counts, done.unmatched[:3])  # and the list
+    assert len(queries) == QUERIES_PER_IMPORT, [q["sql"] for q in queries]
