@@ -194,6 +194,7 @@ def main() -> None:
     writer.writerow(("Date", "Name", "Year", "Letterboxd URI", "Rating"))
     first_day = date(2015, 1, 1)
     expected: dict[str, tuple[int, str]] = {}  # the row's date -> (truth, kind)
+    written: dict[int, tuple[str, int, str, int]] = {}  # line -> (name, year, original name, year)
     for line, ((truth, name, year), kind) in enumerate(zip(chosen, kinds, strict=True)):
         if kind == VARIANT:
             name, year = variant(name, year, rng)
@@ -201,6 +202,7 @@ def main() -> None:
             name = typo(name, rng)
         on = (first_day + timedelta(days=line)).isoformat()
         expected[on] = (truth, kind)
+        written[line + 2] = (name, year, *chosen[line][1:])
         writer.writerow((on, name, year, "", rng.choice(("3.0", "3.5", "4.0", "4.5", "5.0"))))
     content = out.getvalue().encode("utf-8")
 
@@ -248,6 +250,14 @@ def main() -> None:
         print(f"{kind:<10} {cell['rows']:>8} {cell['right']:>14} {cell['wrong']:>14} {cell['reported']:>9}")
     total = {key: sum(cell[key] for cell in table.values()) for key in ("rows", "right", "wrong", "reported")}
     print(f"{'all':<10} {total['rows']:>8} {total['right']:>14} {total['wrong']:>14} {total['reported']:>9}")
+    stored = dict(Movie.objects.filter(id__in=[t for t, _ in expected.values()]).values_list("id", "year"))
+    for line, (truth, kind) in enumerate(expected.values(), start=2):
+        if kind == VARIANT and line in reported:
+            name, year, original, original_year = written[line]
+            print(
+                f"  variant reported, line {line}: {name!r} {year} (source {original!r} {original_year},"
+                f" catalogue year {stored.get(truth)})"
+            )
     reasons: dict[str, int] = {}
     for u in job["unmatched"]:
         reasons[u["reason"]] = reasons.get(u["reason"], 0) + 1
