@@ -4,8 +4,12 @@ with its outbox events (`record_changes`), so the graph follows like after any w
 
 Matching is the catalogue importers' one matcher (`backend.catalog.matching.match_movies`): by IMDb
 id where the file has one, else by title key and year; a year off by one only when that finds
-exactly one film. Never a guess: several candidates are reported as ambiguous. Dates are kept. The newer of an
-existing rating and the imported one wins; re-importing the same file changes nothing.
+exactly one film. Never a guess: several candidates are reported as ambiguous. Dates are kept. The
+newer of an existing rating and the imported one wins; re-importing the same file changes nothing.
+
+Ratings and likes carry outbox events (they are projected); the watchlist, reviews and list
+entries are Postgres only and are bulk-written without events, and without feed activity or
+notifications (an imported history is not news). Films only watched are counted, not written.
 """
 
 from __future__ import annotations
