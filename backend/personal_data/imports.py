@@ -237,7 +237,7 @@ def _write_reviews(user_id: int, reviews: dict[int, Row], counts: dict[str, int]
 
 
 def _write_lists(user_id: int, lists: dict[str, dict[int, Row]], counts: dict[str, int]) -> None:
-    """A list is found by its name or created (`list_create`); its films not yet on it are appended
+    """A list is found by its name or created private (`list_create`); its films not yet on it are appended
     in the file's order, up to LIST_MAX_ENTRIES. Three queries and one per new list."""
     if not lists:
         return
@@ -255,7 +255,8 @@ def _write_lists(user_id: int, lists: dict[str, dict[int, Row]], counts: dict[st
         film_list = found.get(name)
         if film_list is None:
             first = next(iter(entries.values()))
-            film_list = list_create(owner, name=name, description=first.list_description or "")
+            # The file says nothing of who may see the list: private until its owner opens it.
+            film_list = list_create(owner, name=name, description=first.list_description or "", is_public=False)
             counts["created"] += 1
         taken = on_lists[film_list.id]
         room = LIST_MAX_ENTRIES - len(taken)

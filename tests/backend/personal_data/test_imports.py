@@ -197,7 +197,7 @@ def test_a_full_letterboxd_zip_brings_diary_watchlist_reviews_and_lists(catalogu
         catalogue["solaris"], "Slow, and\nsublime.", date(2020, 6, 1)
     )  # fmt: skip
     slow = FilmList.objects.get(owner=user)
-    assert (slow.name, slow.description) == ("Slow cinema", "Long takes")
+    assert (slow.name, slow.description, slow.is_public) == ("Slow cinema", "Long takes", False)
     assert list(slow.entries.order_by("position").values_list("movie_id", "position", "note")) == [
         (catalogue["solaris"], 0, "the station"),
         (catalogue["heat"], 1, ""),
