@@ -3,7 +3,7 @@
 (`record_changes`), so the graph and the vectors follow through the sync exactly as after single
 writes, and an import works whether the platform runs or not (the sweeper sends what is pending).
 
-Idempotent: movies are matched (backend.importers.matching) before anything is written, users by
+Idempotent: movies are matched (backend.catalog.matching) before anything is written, users by
 username, ratings, likes and follows by their unique pairs; an unchanged row is not written and
 records no event, so a re-run changes nothing. Each batch commits on its own: an interrupted import
 is resumed by running it again.
@@ -24,10 +24,10 @@ from django.db import connection
 from django.utils import timezone
 
 from backend.accounts.models import Profile
+from backend.catalog.matching import Match, MatchQuery, match_movies
 from backend.catalog.models import Credit, Genre, Movie, Person
 from backend.catalog.titles import normalize_title
 from backend.core.transactions import service_transaction
-from backend.importers.matching import Match, MatchQuery, match_movies
 from backend.importers.rows import MovieRow, Problem, Summary
 from backend.sync.outbox import aggregate_key, record_changes
 

@@ -2,10 +2,14 @@
 worker matches its rows to the catalogue and writes them through the bulk path, one transaction
 with its outbox events (`record_changes`), so the graph follows like after any write.
 
-Matching: by IMDb id where the file has one, else by title key (`backend.catalog.titles`, the
-same keys Postgres stores) and year; a year off by one only when that finds exactly one film.
-Never a guess: several candidates are reported as ambiguous. Dates are kept. The newer of an
-existing rating and the imported one wins; re-importing the same file changes nothing.
+Matching is the catalogue importers' one matcher (`backend.catalog.matching.match_movies`): by IMDb
+id where the file has one, else by title key and year; a year off by one only when that finds
+exactly one film. Never a guess: several candidates are reported as ambiguous. Dates are kept. The
+newer of an existing rating and the imported one wins; re-importing the same file changes nothing.
+
+Ratings and likes carry outbox events (they are projected); the watchlist, reviews and list
+entries are Postgres only and are bulk-written without events, and without feed activity or
+notifications (an imported history is not news). Films only watched are counted, not written.
 """
 
 from __future__ import annotations
@@ -16,21 +20,31 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from backend.catalog import rankings
-from backend.catalog.models import Movie
-from backend.catalog.titles import title_keys
+from backend.catalog.matching import MatchQuery, match_movies
 from backend.core import jobs
 from backend.core.errors import Conflict, NotFound
 from backend.core.transactions import service_transaction
 from backend.personal_data.import_files import Row, UploadTooLarge, parse_upload
 from backend.personal_data.models import ImportJob
-from backend.social.models import Like, Rating
+from backend.social.models import (
+    LIST_MAX_ENTRIES,
+    REVIEW_BODY_MAX_LENGTH,
+    FilmList,
+    Like,
+    ListEntry,
+    Rating,
+    Review,
+    WatchlistEntry,
+)
+from backend.social.services.lists import list_create
 from backend.sync.outbox import aggregate_key, record_changes
 
+User = get_user_model()
 NOT_IN_CATALOGUE = "not in the catalogue"
 AMBIGUOUS = "ambiguous: several films have this title and year"
 
@@ -93,48 +107,18 @@ def run_import(job_id: int) -> str:
 
 
 def match_rows(rows: list[Row]) -> tuple[dict[int, int], list[dict[str, Any]]]:
-    """Row index -> movie id for the matched rows, and the unmatched ones with their reason.
-    Two queries whatever the number of rows."""
-    by_imdb = dict(
-        Movie.objects.filter(imdb_id__in={row.imdb_id for row in rows if row.imdb_id}).values_list("imdb_id", "id")
-    )
-    keys = {key for row in rows for key in title_keys(row.name)}
-    films_by_key: dict[str, set[tuple[int, int | None]]] = defaultdict(set)
-    if keys:
-        found = Movie.objects.filter(
-            Q(title_key__in=keys) | Q(title_alt_key__in=keys) | Q(original_title_key__in=keys)
-        ).values_list("id", "year", "title_key", "title_alt_key", "original_title_key")
-        for movie_id, year, *movie_keys in found:
-            for key in movie_keys:
-                if key in keys:
-                    films_by_key[key].add((movie_id, year))
+    """Row index -> movie id for the matched rows, and the unmatched ones with their reason, by the
+    catalogue's one matcher (`backend.catalog.matching`): a few queries whatever the number of rows."""
+    matches = match_movies([MatchQuery(title=row.name, year=row.year, imdb_id=row.imdb_id) for row in rows])
     matched: dict[int, int] = {}
     unmatched: list[dict[str, Any]] = []
-    for index, row in enumerate(rows):
-        if row.imdb_id and row.imdb_id in by_imdb:
-            matched[index] = by_imdb[row.imdb_id]
+    for index, (row, match) in enumerate(zip(rows, matches, strict=True)):
+        if match.movie_id is not None:
+            matched[index] = match.movie_id
             continue
-        candidates = {film for key in title_keys(row.name) for film in films_by_key.get(key, ())}
-        picked, reason = _pick(candidates, row.year)
-        if picked is None:
-            unmatched.append(
-                {"file": row.source, "line": row.line, "name": row.name, "year": row.year, "reason": reason}
-            )
-        else:
-            matched[index] = picked
+        reason = AMBIGUOUS if match.ambiguous else NOT_IN_CATALOGUE
+        unmatched.append({"file": row.source, "line": row.line, "name": row.name, "year": row.year, "reason": reason})
     return matched, unmatched
-
-
-def _pick(candidates: set[tuple[int, int | None]], year: int | None) -> tuple[int | None, str]:
-    if year is None:
-        pool = candidates
-    else:
-        pool = {film for film in candidates if film[1] == year}
-        if not pool:
-            pool = {film for film in candidates if film[1] is not None and abs(film[1] - year) == 1}
-    if len(pool) == 1:
-        return next(iter(pool))[0], ""
-    return None, AMBIGUOUS if pool else NOT_IN_CATALOGUE
 
 
 def _moment(on: str) -> datetime:
@@ -142,24 +126,46 @@ def _moment(on: str) -> datetime:
 
 
 def _write(user_id: int, rows: list[Row]) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    # A film only watched (watched.csv, a diary entry without a rating) has nothing to write here:
+    # counted, not matched.
+    watched = [row for row in rows if row.kind == "watched"]
+    rows = [row for row in rows if row.kind != "watched"]
     matched, unmatched = match_rows(rows)
-    counts = {"read": len(rows), "matched": len(matched), "unmatched": len(unmatched)}
-    counts |= {"created": 0, "updated": 0, "kept": 0, "skipped": 0}
-    # One row per film and kind: the file's latest date wins.
-    ratings: dict[int, Row] = {}
-    likes: dict[int, Row] = {}
+    counts = {"read": len(rows) + len(watched), "matched": len(matched), "unmatched": len(unmatched)}
+    counts |= {"watched": len(watched), "created": 0, "updated": 0, "kept": 0, "skipped": 0}
+    # One row per film and kind: the file's latest date wins (ratings.csv over the diary on a tie).
+    # A review's rating is a rating like the others.
+    chosen: dict[str, dict[int, Row]] = defaultdict(dict)
+    lists: dict[str, dict[int, Row]] = defaultdict(dict)
+    considered = 0
     for index, movie_id in matched.items():
         row = rows[index]
-        chosen = ratings if row.kind == "rating" else likes
-        if movie_id not in chosen or chosen[movie_id].on <= row.on:
-            chosen[movie_id] = row
-    counts["skipped"] += len(matched) - len(ratings) - len(likes)
-    rated = _write_ratings(user_id, ratings, counts)
-    liked = _write_likes(user_id, likes, counts)
+        if row.kind == "list_entry":
+            assert row.list_name is not None
+            entries = lists[row.list_name]
+            if movie_id not in entries or (row.position or 0) < (entries[movie_id].position or 0):
+                entries[movie_id] = row
+            considered += 1
+            continue
+        for kind in (row.kind, "rating") if row.kind == "review" and row.score else (row.kind,):
+            pick = chosen[kind]
+            considered += 1
+            if movie_id not in pick or _rank(pick[movie_id]) <= _rank(row):
+                pick[movie_id] = row
+    counts["skipped"] += considered - sum(len(pick) for pick in chosen.values()) - sum(map(len, lists.values()))
+    rated = _write_ratings(user_id, chosen["rating"], counts)
+    liked = _write_likes(user_id, chosen["like"], counts)
+    _write_watchlist(user_id, chosen["watchlist"], counts)
+    _write_reviews(user_id, chosen["review"], counts)
+    _write_lists(user_id, lists, counts)
     rankings.mark_stale_many(rated)
     record_changes("rating", [aggregate_key(user_id, movie_id) for movie_id in rated], "rating.imported")
     record_changes("like", [aggregate_key(user_id, movie_id) for movie_id in liked], "like.created")
     return counts, unmatched
+
+
+def _rank(row: Row) -> tuple[str, bool]:
+    return row.on, row.source.endswith("ratings.csv")
 
 
 def _write_ratings(user_id: int, ratings: dict[int, Row], counts: dict[str, int]) -> list[int]:
@@ -197,3 +203,70 @@ def _write_likes(user_id: int, likes: dict[int, Row], counts: dict[str, int]) ->
     Like.objects.bulk_update(created, ["created_at"], batch_size=1000)
     counts["created"] += len(created)
     return [like.movie_id for like in created]
+
+
+def _write_watchlist(user_id: int, films: dict[int, Row], counts: dict[str, int]) -> None:
+    """The watchlist is Postgres only (no projection reads it): bulk, no events."""
+    existing = set(
+        WatchlistEntry.objects.filter(user_id=user_id, movie_id__in=films).values_list("movie_id", flat=True)
+    )
+    new = [WatchlistEntry(user_id=user_id, movie_id=movie_id) for movie_id in films if movie_id not in existing]
+    counts["skipped"] += len(films) - len(new)
+    created = WatchlistEntry.objects.bulk_create(new)
+    for entry in created:
+        entry.created_at = _moment(films[entry.movie_id].on)
+    WatchlistEntry.objects.bulk_update(created, ["created_at"], batch_size=1000)
+    counts["created"] += len(created)
+
+
+def _write_reviews(user_id: int, reviews: dict[int, Row], counts: dict[str, int]) -> None:
+    """New reviews in bulk, dated as in the file; a film already reviewed here keeps its review.
+    An imported review is history, not news: no feed activity and no notification."""
+    existing = set(Review.objects.filter(user_id=user_id, movie_id__in=reviews).values_list("movie_id", flat=True))
+    new = [
+        Review(user_id=user_id, movie_id=movie_id, body=row.body)
+        for movie_id, row in reviews.items()
+        if movie_id not in existing and row.body and row.body.strip() and len(row.body) <= REVIEW_BODY_MAX_LENGTH
+    ]
+    counts["skipped"] += len(reviews) - len(new)
+    created = Review.objects.bulk_create(new)
+    for review in created:
+        review.created_at = review.updated_at = _moment(reviews[review.movie_id].on)
+    Review.objects.bulk_update(created, ["created_at", "updated_at"], batch_size=1000)
+    counts["created"] += len(created)
+
+
+def _write_lists(user_id: int, lists: dict[str, dict[int, Row]], counts: dict[str, int]) -> None:
+    """A list is found by its name or created private (`list_create`); its films not yet on it are appended
+    in the file's order, up to LIST_MAX_ENTRIES. Three queries and one per new list."""
+    if not lists:
+        return
+    owner = User.objects.get(pk=user_id)
+    found = {film_list.name: film_list for film_list in FilmList.objects.filter(owner_id=user_id, name__in=lists)}
+    on_lists: dict[int, set[int]] = defaultdict(set)
+    last: dict[int, int] = {}
+    for list_id, movie_id, position in ListEntry.objects.filter(film_list__in=found.values()).values_list(
+        "film_list_id", "movie_id", "position"
+    ):
+        on_lists[list_id].add(movie_id)
+        last[list_id] = max(last.get(list_id, -1), position)
+    new: list[ListEntry] = []
+    for name, entries in lists.items():
+        film_list = found.get(name)
+        if film_list is None:
+            first = next(iter(entries.values()))
+            # The file says nothing of who may see the list: private until its owner opens it.
+            film_list = list_create(owner, name=name, description=first.list_description or "", is_public=False)
+            counts["created"] += 1
+        taken = on_lists[film_list.id]
+        room = LIST_MAX_ENTRIES - len(taken)
+        position = last.get(film_list.id, -1)
+        for movie_id, row in sorted(entries.items(), key=lambda item: item[1].position or 0):
+            if movie_id in taken or room <= 0:
+                counts["skipped"] += 1
+                continue
+            position += 1
+            room -= 1
+            new.append(ListEntry(film_list=film_list, movie_id=movie_id, position=position, note=row.note or ""))
+    created = ListEntry.objects.bulk_create(new)
+    counts["created"] += len(created)

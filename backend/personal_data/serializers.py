@@ -31,7 +31,10 @@ class ExportStartedSerializer(serializers.Serializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text="A Letterboxd export (the zip, ratings.csv or likes/films.csv) or an IMDb ratings export."
+        help_text=(
+            "A Letterboxd export (the zip, or one of its ratings.csv, diary.csv, watched.csv, watchlist.csv,"
+            " likes/films.csv, reviews.csv, lists/<name>.csv) or an IMDb ratings export."
+        )
     )
 
 
@@ -47,6 +50,9 @@ class ImportCountsSerializer(serializers.Serializer):
     read = serializers.IntegerField()
     matched = serializers.IntegerField()
     unmatched = serializers.IntegerField()
+    watched = serializers.IntegerField(
+        required=False, help_text="Films only watched (watched.csv, diary entries without a rating): nothing to write."
+    )
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     kept = serializers.IntegerField(help_text="Ratings made here after the file's date: kept over the file's.")

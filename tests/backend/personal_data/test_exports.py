@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,10 @@ from backend.catalog.models import Movie
 from backend.personal_data import exports
 from backend.personal_data.models import Export
 from backend.social import services as social
-from backend.social.models import Like, Rating
+from backend.social.models import FilmList, Like, ListEntry, Rating, Review, WatchlistEntry
+from backend.social.services.lists import list_create, list_entry_add
+from backend.social.services.reviews import review_write
+from backend.social.services.watchlist import watchlist_add
 from tests.factories import MovieFactory, UserFactory
 
 EXPORTS = "/api/me/exports/"
@@ -28,7 +32,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def film_lover():
-    """A user with two ratings, one like, one follow each way and a bio with non-ASCII text."""
+    """A user with two ratings, one like, one follow each way, a bio with non-ASCII text, a film on
+    the watchlist, a review and a list of two films."""
     ada, grace, linus = UserFactory(), UserFactory(), UserFactory()
     update_profile(ada, display_name="Ada", bio="Kinéma, ça va")
     heat = MovieFactory(title='Heat, Part 2: "Los Angeles"')
@@ -38,6 +43,12 @@ def film_lover():
     social.like_movie(ada, amelie.id)
     social.follow_user(ada, grace.id)
     social.follow_user(linus, ada.id)
+    solaris = MovieFactory(title="Solaris", release_date=date(1972, 3, 20))
+    watchlist_add(ada, solaris.id)
+    review_write(ada, heat.id, body='Long, "loud",\nand good.', has_spoilers=False, score=None)
+    favourites = list_create(ada, name="Best of, 2001!", description="Two I love")
+    list_entry_add(ada, favourites.id, amelie.id, note="the first")
+    list_entry_add(ada, favourites.id, heat.id)
     return ada, grace, linus, heat, amelie
 
 
@@ -66,7 +77,15 @@ def test_export_zip_holds_profile_ratings_likes_and_follows_in_letterboxd_layout
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert sorted(archive.namelist()) == ["follows.json", "likes.csv", "profile.json", "ratings.csv"]
+    assert sorted(archive.namelist()) == [
+        "follows.json",
+        "likes.csv",
+        "lists/best-of-2001.csv",
+        "profile.json",
+        "ratings.csv",
+        "reviews.csv",
+        "watchlist.csv",
+    ]
     profile = json.loads(archive.read("profile.json"))
     assert profile | {"date_joined": None} == {
         "id": ada.id,
@@ -83,6 +102,23 @@ def test_export_zip_holds_profile_ratings_likes_and_follows_in_letterboxd_layout
     likes = rows(archive, "likes.csv")
     assert likes[0] == ["Date", "Name", "Year", "Letterboxd URI"]
     assert [(r[1], r[2]) for r in likes[1:]] == [(amelie.title, "2001")]
+    watchlist = rows(archive, "watchlist.csv")
+    assert watchlist[0] == ["Date", "Name", "Year", "Letterboxd URI"]
+    assert [(r[1], r[2]) for r in watchlist[1:]] == [("Solaris", "1972")]
+    reviews = rows(archive, "reviews.csv")
+    assert reviews[0] == [
+        "Date", "Name", "Year", "Letterboxd URI", "Rating", "Rewatch", "Review", "Tags", "Watched Date"
+    ]  # fmt: skip
+    assert [(r[1], r[4], r[6]) for r in reviews[1:]] == [(heat.title, "4.5", 'Long, "loud",\nand good.')]
+    assert rows(archive, "lists/best-of-2001.csv") == [
+        ["Letterboxd list export v7"],
+        ["Date", "Name", "Tags", "URL", "Description"],
+        [ada.film_lists.get().created_at.date().isoformat(), "Best of, 2001!", "", "", "Two I love"],
+        [],
+        ["Position", "Name", "Year", "URL", "Description"],
+        ["1", amelie.title, "2001", "", "the first"],
+        ["2", heat.title, "2001", "", ""],
+    ]
     follows = json.loads(archive.read("follows.json"))
     assert [p["username"] for p in follows["following"]] == [grace.username]
     assert [p["username"] for p in follows["followers"]] == [linus.username]
@@ -144,7 +180,7 @@ def test_exports_require_sign_in(api_client):
     assert api_client.get(f"{EXPORTS}1/").status_code == 401
 
 
-QUERIES_PER_EXPORT = 10
+QUERIES_PER_EXPORT = 14
 
 
 @pytest.mark.parametrize("count", [5, 50])
@@ -154,6 +190,12 @@ def test_building_an_export_takes_the_same_queries_at_5_and_50_rows(count):
     movies = Movie.objects.bulk_create(Movie(title=f"Bulk {i}") for i in range(count))
     Rating.objects.bulk_create(Rating(user=user, movie=movie, score=Decimal("3.0")) for movie in movies)
     Like.objects.bulk_create(Like(user=user, movie=movie) for movie in movies)
+    WatchlistEntry.objects.bulk_create(WatchlistEntry(user=user, movie=movie) for movie in movies)
+    Review.objects.bulk_create(Review(user=user, movie=movie, body="Good.") for movie in movies)
+    lists = FilmList.objects.bulk_create(FilmList(owner=user, name=f"List {i}") for i in range(count))
+    ListEntry.objects.bulk_create(
+        ListEntry(film_list=film_list, movie=movie, position=p) for film_list in lists for p, movie in enumerate(movies)
+    )
     social.follow_user(user, other.id)
     export = Export.objects.create(user=user)
 
@@ -164,6 +206,8 @@ def test_building_an_export_takes_the_same_queries_at_5_and_50_rows(count):
     assert len(queries) == QUERIES_PER_EXPORT, [q["sql"] for q in queries]
     archive = zipfile.ZipFile(io.BytesIO(bytes(Export.objects.get(id=export.id).archive)))
     assert len(rows(archive, "ratings.csv")) == count + 1
+    assert len(rows(archive, "reviews.csv")) == count + 1
+    assert len([name for name in archive.namelist() if name.startswith("lists/")]) == count
 
 
 def test_a_job_queued_too_long_is_sent_again_and_finishes(user):

@@ -15,7 +15,10 @@ from backend.catalog.models import Movie
 from backend.personal_data import import_files
 from backend.personal_data.models import ImportJob
 from backend.social import services as social
-from backend.social.models import Like, Rating
+from backend.social.models import FilmList, Like, Rating, Review, WatchlistEntry
+from backend.social.services.lists import list_create, list_entry_add
+from backend.social.services.reviews import review_write
+from backend.social.services.watchlist import watchlist_add
 from backend.sync.models import OutboxEvent
 from tests.factories import MovieFactory, UserFactory
 
@@ -77,7 +80,7 @@ def test_letterboxd_ratings_match_by_title_and_year_and_report_the_rest(catalogu
 
     assert body["origin"] == "letterboxd"
     assert body["counts"] == {
-        "read": 5, "matched": 3, "unmatched": 2, "created": 3, "updated": 0, "kept": 0, "skipped": 0
+        "read": 5, "matched": 3, "unmatched": 2, "watched": 0, "created": 3, "updated": 0, "kept": 0, "skipped": 0
     }  # fmt: skip
     assert [(u["line"], u["name"], u["reason"]) for u in body["unmatched"]] == [
         (5, "Twins", "ambiguous: several films have this title and year"),
@@ -148,15 +151,67 @@ def test_a_letterboxd_zip_brings_ratings_and_likes_and_lists_what_it_skipped(cat
     content = zipped({
         "ratings.csv": (LB_HEADER + "2020-01-02,Heat,1995,,4\n").encode(),
         "likes/films.csv": b"Date,Name,Year,Letterboxd URI\n2020-02-03,Solaris,1972,\n",
-        "watched.csv": b"Date,Name,Year,Letterboxd URI\n",
+        "profile.csv": b"Date Joined,Username\n",
     })  # fmt: skip
     client = client_of(user)
 
     body = finished(client, upload(client, "letterboxd-export.zip", content, on_commit))
 
-    assert body["skipped_files"] == ["watched.csv"]
+    assert body["skipped_files"] == ["profile.csv"]
     like = Like.objects.get(user=user)
     assert (like.movie_id, like.created_at.date()) == (catalogue["solaris"], date(2020, 2, 3))
+
+
+DIARY_HEADER = "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Tags,Watched Date\n"
+REVIEWS_HEADER = "Date,Name,Year,Letterboxd URI,Rating,Rewatch,Review,Tags,Watched Date\n"
+LIST_FILE = (
+    "Letterboxd list export v7\nDate,Name,Tags,URL,Description\n2021-05-06,Slow cinema,,,Long takes\n\n"
+    "Position,Name,Year,URL,Description\n1,Solaris,1972,,the station\n2,Heat,1995,,\n3,Stalker,1979,,\n"
+)
+
+
+def test_a_full_letterboxd_zip_brings_diary_watchlist_reviews_and_lists(catalogue, user, client_of, on_commit):
+    content = zipped({
+        "ratings.csv": (LB_HEADER + "2020-03-01,Heat,1995,,4\n").encode(),
+        # An older diary rating of Heat loses to ratings.csv; Amélie's diary rating is the only one.
+        "diary.csv": (DIARY_HEADER + "2019-01-01,Heat,1995,,2,,,2019-01-01\n2020-04-01,Amélie,2001,,3.5,,,\n"
+                      "2020-04-02,Solaris,1972,,,,,\n").encode(),
+        "watched.csv": b"Date,Name,Year,Letterboxd URI\n2020-04-03,Solaris,1972,\n",
+        "watchlist.csv": b"Date,Name,Year,Letterboxd URI\n2020-05-01,The Matrix,1999,\n2020-05-02,Stalker,1979,\n",
+        "reviews.csv": (REVIEWS_HEADER + '2020-06-01,Solaris,1972,,5,,"Slow, and\nsublime.",,\n').encode(),
+        "lists/slow-cinema.csv": LIST_FILE.encode(),
+    })  # fmt: skip
+    client = client_of(user)
+
+    body = finished(client, upload(client, "letterboxd.zip", content, on_commit))
+
+    assert scores(user) == {
+        catalogue["heat"]: (Decimal("4.0"), date(2020, 3, 1)),
+        catalogue["amelie"]: (Decimal("3.5"), date(2020, 4, 1)),
+        catalogue["solaris"]: (Decimal("5.0"), date(2020, 6, 1)),
+    }
+    watchlist = {(e.movie_id, e.created_at.date()) for e in WatchlistEntry.objects.filter(user=user)}
+    assert watchlist == {(catalogue["matrix"], date(2020, 5, 1))}
+    review = Review.objects.get(user=user)
+    assert (review.movie_id, review.body, review.created_at.date()) == (
+        catalogue["solaris"], "Slow, and\nsublime.", date(2020, 6, 1)
+    )  # fmt: skip
+    slow = FilmList.objects.get(owner=user)
+    assert (slow.name, slow.description, slow.is_public) == ("Slow cinema", "Long takes", False)
+    assert list(slow.entries.order_by("position").values_list("movie_id", "position", "note")) == [
+        (catalogue["solaris"], 0, "the station"),
+        (catalogue["heat"], 1, ""),
+    ]
+    assert body["counts"]["watched"] == 2
+    assert [(u["file"], u["name"]) for u in body["unmatched"]] == [
+        ("watchlist.csv", "Stalker"),
+        ("lists/slow-cinema.csv", "Stalker"),
+    ]
+
+    again = finished(client, upload(client, "letterboxd.zip", content, on_commit))
+
+    assert again["counts"]["created"] == again["counts"]["updated"] == 0
+    assert FilmList.objects.filter(owner=user).count() == 1 and slow.entries.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -223,23 +278,91 @@ def test_one_import_per_user_at_a_time_and_others_are_not_blocked(catalogue, cli
     assert client_of(bob).get(f"{IMPORTS}{first.json()['id']}/").status_code == 404
 
 
-def test_export_then_import_into_a_new_account_reproduces_ratings_and_likes(catalogue, client_of, on_commit):
+def test_export_then_import_into_a_new_account_reproduces_ratings_likes_watchlist_reviews_and_lists(
+    catalogue, client_of, on_commit
+):
     ada, newcomer = UserFactory(), UserFactory()
     for name, score in (("matrix", "4.5"), ("heat", "0.5"), ("amelie", "3.0"), ("twin_a", "2.0")):
         social.rate_movie(ada, catalogue[name], Decimal(score))
     social.like_movie(ada, catalogue["solaris"])
     social.like_movie(ada, catalogue["heat"])
+    watchlist_add(ada, catalogue["solaris"])
+    watchlist_add(ada, catalogue["twin_a"])
+    review_write(ada, catalogue["heat"], body="Too long,\nby half.", has_spoilers=False, score=None)
+    heists = list_create(ada, name="Heists & more", description="Crime")
+    list_entry_add(ada, heists.id, catalogue["heat"], note="the best")
+    list_entry_add(ada, heists.id, catalogue["matrix"])
     with on_commit():
         started = client_of(ada).post("/api/me/exports/")
     download = client_of(ada).get(f"/api/me/exports/{started.json()['id']}/").json()["download"]
     archive = client_of(ada).get(download).content
-    # The export's likes.csv goes where Letterboxd keeps likes: likes/films.csv.
-    entries = zipfile.ZipFile(io.BytesIO(archive))
-    content = zipped({"ratings.csv": entries.read("ratings.csv"), "likes/films.csv": entries.read("likes.csv")})
     Movie.objects.filter(id=catalogue["twin_b"]).delete()  # Twins (1988) is unique again
 
-    finished(client_of(newcomer), upload(client_of(newcomer), "export.zip", content, on_commit))
+    # The export's zip as it is: likes.csv is read as likes, profile.json and follows.json skipped.
+    body = finished(client_of(newcomer), upload(client_of(newcomer), "export.zip", archive, on_commit))
 
+    assert body["unmatched"] == [] and sorted(body["skipped_files"]) == ["follows.json", "profile.json"]
     assert scores(newcomer) == scores(ada)
-    liked = {(like.movie_id, like.created_at.date()) for like in Like.objects.filter(user=newcomer)}
-    assert liked == {(like.movie_id, like.created_at.date()) for like in Like.objects.filter(user=ada)}
+
+    def dated(rows, field="created_at") -> set[tuple[int, date]]:
+        return {(row.movie_id, getattr(row, field).date()) for row in rows}
+
+    assert dated(Like.objects.filter(user=newcomer)) == dated(Like.objects.filter(user=ada))
+    assert dated(WatchlistEntry.objects.filter(user=newcomer)) == dated(WatchlistEntry.objects.filter(user=ada))
+    assert list(Review.objects.filter(user=newcomer).values_list("movie_id", "body")) == [
+        (catalogue["heat"], "Too long,\nby half.")
+    ]
+    copied = FilmList.objects.get(owner=newcomer)
+    assert (copied.name, copied.description) == ("Heists & more", "Crime")
+    assert list(copied.entries.order_by("position").values_list("movie_id", "note")) == [
+        (catalogue["heat"], "the best"),
+        (catalogue["matrix"], ""),
+    ]
+
+
+def test_a_lone_watchlist_csv_goes_to_the_watchlist_not_the_likes(catalogue, user, client_of, on_commit):
+    client = client_of(user)
+    csv_text = b"Date,Name,Year,Letterboxd URI\n2020-05-01,Heat,1995,\n"
+
+    finished(client, upload(client, "watchlist.csv", csv_text, on_commit))
+
+    assert list(WatchlistEntry.objects.filter(user=user).values_list("movie_id", flat=True)) == [catalogue["heat"]]
+    assert not Like.objects.filter(user=user).exists()
+
+
+# Claim, match (id and title queries), then per kind a read and bulk writes, the list's creation,
+# the outbox records and the final update: a fixed number, whatever the number of rows.
+QUERIES_PER_IMPORT = 37
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_an_import_of_every_kind_takes_the_same_queries_at_5_and_50_rows(count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from backend.personal_data import imports
+
+    user = UserFactory()
+    Movie.objects.bulk_create(Movie(title=f"Bulk film {i}", year=2000) for i in range(count))
+    films = "".join(f"2020-01-0{1 + i % 9},Bulk film {i},2000,\n" for i in range(count))
+    rated = "".join(f"2020-01-0{1 + i % 9},Bulk film {i},2000,,4\n" for i in range(count))
+    entries = "".join(f"{i + 1},Bulk film {i},2000,,\n" for i in range(count))
+    content = zipped({
+        "ratings.csv": (LB_HEADER + rated).encode(),
+        "likes/films.csv": ("Date,Name,Year,Letterboxd URI\n" + films).encode(),
+        "watchlist.csv": ("Date,Name,Year,Letterboxd URI\n" + films).encode(),
+        "reviews.csv": (REVIEWS_HEADER + "".join(
+            f"2020-02-01,Bulk film {i},2000,,,,Good.,,\n" for i in range(count)
+        )).encode(),
+        "lists/bulk.csv": (LIST_FILE.split("Position")[0] + "Position,Name,Year,URL,Description\n" + entries).encode(),
+    })  # fmt: skip
+    parsed = import_files.parse_upload("export.zip", content, 10**7)
+    job = ImportJob.objects.create(user=user, source="letterboxd", file_name="export.zip",
+                                   rows=[row.as_json() for row in parsed.rows])  # fmt: skip
+
+    with CaptureQueriesContext(connection) as queries:
+        assert imports.run_import(job.id) == ImportJob.DONE
+
+    done = ImportJob.objects.get(id=job.id)
+    assert done.counts["created"] == 5 * count + 1, (done.counts, done.unmatched[:3])  # and the list
+    assert len(queries) == QUERIES_PER_IMPORT, [q["sql"] for q in queries]

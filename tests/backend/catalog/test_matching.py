@@ -9,8 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backend.catalog.models import Movie
-from backend.importers.matching import (
+from backend.catalog.matching import (
     BY_IMDB_ID,
     BY_TITLE,
     BY_TITLE_NEAR_YEAR,
@@ -18,6 +17,7 @@ from backend.importers.matching import (
     MatchQuery,
     match_movies,
 )
+from backend.catalog.models import Movie
 from tests.factories import MovieFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,7 @@
 """Which catalogue film a row from elsewhere names: the one matcher every importer uses (the
-catalogue and MovieLens importers here, a person's history from another service later).
+catalogue and MovieLens importers, and a person's history from Letterboxd or IMDb in
+personal_data). It lives with the catalogue, below both, since the two importing apps share a
+layer and may not import each other.
 
 Rules, in order, for each query:
 1. An external id the query carries (IMDb, then TMDB, then MovieLens) that a movie holds: that movie.
