@@ -77,7 +77,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def time_serving(quick: bool) -> None:
+def time_serving(quick: bool, profile: Path | None = None) -> None:
+    import cProfile
+    import pstats
+
     import django
 
     from embedded.postgres import use_embedded_postgres
@@ -170,10 +173,15 @@ def time_serving(quick: bool) -> None:
         for u in sample[:5]:
             client.get("/api/me/recommendations/", **headers[u.id])  # warm up
         uncached, cached = [], []
+        profiler = cProfile.Profile() if profile else None
         for u in sample:
             cache.clear()
             started = time.perf_counter()
+            if profiler:
+                profiler.enable()
             response = client.get("/api/me/recommendations/", **headers[u.id])
+            if profiler:
+                profiler.disable()
             uncached.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.content
             started = time.perf_counter()
@@ -184,6 +192,9 @@ def time_serving(quick: bool) -> None:
         for name, values in (("uncached", uncached), ("cached", cached)):
             print(f"{name:10} {statistics.median(values):8.1f} {percentile(values, 0.95):8.1f}")
         print(f"cached/uncached p95 ratio: {percentile(cached, 0.95) / percentile(uncached, 0.95):.2f}")
+        if profiler and profile:
+            profiler.dump_stats(profile)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     finally:
         driver.configure(None)
         server.stop()
@@ -194,11 +205,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the 60k-film case, fewer requests")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-training", action="store_true", help="only the serving part")
+    parser.add_argument("--profile", type=Path, help="cProfile the uncached requests, write the stats here")
     args = parser.parse_args()
     if not args.skip_training:
         time_training(args.quick)
     if not args.skip_latency:
-        time_serving(args.quick)
+        time_serving(args.quick, args.profile)
 
 
 if __name__ == "__main__":
