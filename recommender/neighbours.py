@@ -86,13 +86,14 @@ def _top_k_rows(blocks: Iterable[tuple[int, np.ndarray, np.ndarray | None]], n: 
 
 
 def _ease_blocks_direct(
-    x: sp.csc_matrix, lam: float, min_support: int
+    x: sp.csc_matrix, lam: float, min_support: int, pattern: sp.csc_matrix | None = None
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
     """Rows of B = I - P/diag(P), P = (XᵀX + λI)⁻¹, by Cholesky of the n x n Gram matrix (potrf +
     potri: half the work of a general inverse). For catalogues with more films than users."""
     n = x.shape[1]
     gram = (x.T @ x).toarray()
-    weak = gram < min_support
+    # Support counts distinct users, also when the input holds rating values.
+    weak = (gram if pattern is None else (pattern.T @ pattern).toarray()) < min_support
     # A symmetric C-ordered array is its own Fortran-ordered transpose: LAPACK works in place.
     matrix = gram.T
     matrix[np.diag_indices(n)] += lam
@@ -113,7 +114,7 @@ def _ease_blocks_direct(
 
 
 def _ease_blocks_woodbury(
-    x: sp.csc_matrix, lam: float, min_support: int
+    x: sp.csc_matrix, lam: float, min_support: int, pattern: sp.csc_matrix | None = None
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
     """The same rows of B through the Woodbury identity, for fewer users u than films n:
     P = (I - XᵀK⁻¹X)/λ with K = λI + XXᵀ (u x u), so with W = L⁻¹X (K = LLᵀ),
@@ -133,7 +134,8 @@ def _ease_blocks_woodbury(
         last = min(n, first + ROW_CHUNK)
         block = (w32[:, first:last].T @ w32) / denominator
         # Co-occurrence counts from the sparse matrix (a sparse product: far fewer operations).
-        weak = (x[:, first:last].T @ x).toarray() < min_support
+        support = x if pattern is None else pattern
+        weak = (support[:, first:last].T @ support).toarray() < min_support
         yield first, block, weak
 
 
@@ -144,24 +146,31 @@ def train_ease(
     k: int = NEIGHBOURS_PER_ITEM,
     min_support: int = MIN_SUPPORT_USERS,
     max_items: int = EASE_MAX_ITEMS,
+    binary: bool = True,
 ) -> NeighbourLists:
-    """EASE in closed form on the binary matrix, pruned to the k strongest neighbours per item.
+    """EASE in closed form on the binary matrix (or on the rating values with `binary=False`;
+    support still counts distinct users), pruned to the k strongest neighbours per item.
 
     With more films than users (ml-latest-small: 610 users, 9.7k films) it goes through the
     Woodbury identity on the users' side; otherwise it inverts the film Gram matrix, dense in
     films (O(n²) memory, O(n³) time), so at most `max_items` films (the most interacted-with)
     take part. `bench/bench_recommendations.py` measures both."""
     x = interactions.tocsc(copy=True).astype(np.float32)
-    x.data[:] = 1.0
     if x.shape[1] > max_items:
         counts = np.diff(x.indptr)
         keep = np.sort(np.argsort(-counts, kind="stable")[:max_items])
         x, item_ids = x[:, keep], item_ids[keep]
+    pattern = None
+    if binary:
+        x.data[:] = 1.0
+    else:
+        pattern = x.copy()
+        pattern.data[:] = 1.0
     users, n = x.shape
     # float32 halves memory and time; with λ in the hundreds the system is well conditioned.
     blocks = _ease_blocks_woodbury if 2 * users < n else _ease_blocks_direct
     # b[i, j] is the weight of item i in item j's reconstruction: row i lists i's neighbours.
-    return NeighbourLists(item_ids=item_ids, weights=_top_k_rows(blocks(x, lam, min_support), n, k))
+    return NeighbourLists(item_ids=item_ids, weights=_top_k_rows(blocks(x, lam, min_support, pattern), n, k))
 
 
 def train_item_knn(

@@ -31,11 +31,12 @@ def test_ease_recommends_within_the_users_cluster():
     assert not set(scored.item_ids) & set(history)
 
 
-def test_a_pair_seen_by_fewer_than_three_users_is_not_stored():
+@pytest.mark.parametrize("binary", [True, False])
+def test_a_pair_seen_by_fewer_than_three_users_is_not_stored(binary):
     ratings = [Rating(1, 10, 5), Rating(1, 11, 5), Rating(2, 10, 5), Rating(2, 11, 5)]
     ratings += [Rating(u, 10, 5) for u in range(3, 8)] + [Rating(u, 12, 5) for u in range(3, 8)]
-    inter = Interactions.from_triples([r.user for r in ratings], [r.item for r in ratings])
-    sources, targets, _ = train_ease(inter.matrix, inter.item_ids, lam=1.0).rows()
+    inter = Interactions.from_triples([r.user for r in ratings], [r.item for r in ratings], [r.score for r in ratings])
+    sources, targets, _ = train_ease(inter.matrix, inter.item_ids, lam=1.0, binary=binary).rows()
     pairs = set(zip(sources.tolist(), targets.tolist(), strict=True))
     assert (10, 11) not in pairs and (11, 10) not in pairs
     assert (10, 12) in pairs
