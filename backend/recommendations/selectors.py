@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,12 +66,26 @@ class RecommendationPage:
     results: list[Recommendation]
 
 
+# The graph and the vector store answer over a socket or in native code, so their sources run on
+# these threads while the Postgres sources run on the request's (they use no Django connection).
+_CONCURRENT_STORES = frozenset({"graph", "vectors"})
+_store_threads = ThreadPoolExecutor(max_workers=len(_CONCURRENT_STORES), thread_name_prefix="recommendation-source")
+
+
 def _candidates(taste: UserTaste, excluded: set[int], filters: Filters):
+    pending = {
+        source.name: _store_threads.submit(source.candidates, taste, excluded, filters)
+        for source in SOURCES
+        if source.store in _CONCURRENT_STORES
+    }
     by_source: dict[str, list[Candidate]] = {}
     status: dict[str, str] = {}
     for source in SOURCES:
         try:
-            found = source.candidates(taste, excluded, filters)
+            if source.name in pending:
+                found = pending[source.name].result()
+            else:
+                found = source.candidates(taste, excluded, filters)
         except (GraphError, VectorStoreError) as error:
             logger.warning("recommendation source %s unavailable: %s", source.name, error)
             status[source.name] = SOURCE_UNAVAILABLE
