@@ -1,16 +1,18 @@
 """Benchmark of the recommender: training time by catalogue size, and GET /api/me/recommendations/.
 
-Usage: .venv/bin/python bench/bench_recommendations.py [--quick] [--skip-latency]
+Usage: .venv/bin/python bench/bench_recommendations.py [--quick] [--skip-latency] [--profile FILE]
 
 (1) Training (recommender.neighbours.train_ease, no Django) on synthetic interactions with a
     Zipf-like film popularity: ml-latest-small scale (610 users, 9.7k films, 100k interactions),
-    smaller catalogues to show the O(n³) growth, and ml-25m's 60k films, where EASE trains on the
-    EASE_MAX_ITEMS most interacted-with films.
+    smaller catalogues, and ml-25m's 60k films, where EASE trains on the EASE_MAX_ITEMS most
+    interacted-with films. With fewer users than half the films EASE takes the Woodbury form; the
+    table puts the n x n inverse form on the same data beside it, with the ratio.
 (2) Serving, through the whole stack (django.test.Client): ml-latest-small scale bulk-loaded into
     its own embedded Postgres under .local/bench-recommendations, trained by train_recommender
     (neighbour lists written with COPY), an Edge shard of random unit vectors (content source),
     and the embedded graph engine (social source, no follows: the query round trip). p50/p95 per
-    request, uncached (cache cleared before each) and cached.
+    request, uncached (cache cleared before each) and cached; --profile writes cProfile stats of
+    the uncached requests and prints the top of them.
 """
 
 from __future__ import annotations
@@ -55,9 +57,22 @@ def synthetic(users: int, items: int, interactions: int, seed: int = 1) -> sp.cs
     return sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(users, items))
 
 
+def _train_direct(matrix: sp.csr_matrix, items: int) -> float:
+    """Seconds for the n x n inverse form on the same data (what training did before the Woodbury form)."""
+    from recommender import neighbours
+
+    x = matrix.tocsc().astype(np.float32)
+    x.data[:] = 1.0
+    started = time.perf_counter()
+    neighbours._top_k_rows(neighbours._ease_blocks_direct(x, neighbours.EASE_DEFAULT_LAMBDA, 3), items, 200)
+    return time.perf_counter() - started
+
+
 def time_training(quick: bool) -> None:
     print("training (EASE closed form, float32, top-200 neighbours per film)")
-    print(f"{'users':>7} {'films':>7} {'interactions':>13} {'films trained':>14} {'seconds':>8}")
+    print(
+        f"{'users':>7} {'films':>7} {'interactions':>13} {'films trained':>14} {'seconds':>8} {'n x n inverse s':>16} {'ratio':>6}"
+    )
     cases = [(610, 2_500, 100_000), (610, 5_000, 100_000), (610, 9_700, 100_000)]
     if not quick:
         cases.append((20_000, 60_000, 1_000_000))
@@ -66,7 +81,12 @@ def time_training(quick: bool) -> None:
         started = time.perf_counter()
         model = train_ease(matrix, np.arange(items))
         seconds = time.perf_counter() - started
-        print(f"{users:7} {items:7} {matrix.nnz:13} {len(model.item_ids):14} {seconds:8.1f}")
+        # The reference form on the same data, where it differs (fewer users than half the films)
+        # and, with --quick, only up to 5,000 films (it is O(n³)).
+        direct = _train_direct(matrix, items) if 2 * users < items and (items <= 5_000 or not quick) else None
+        ratio = f"{direct / seconds:6.1f}" if direct else f"{'':6}"
+        direct_text = f"{direct:16.1f}" if direct else f"{'-':>16}"
+        print(f"{users:7} {items:7} {matrix.nnz:13} {len(model.item_ids):14} {seconds:8.1f} {direct_text} {ratio}")
     print(
         f"(above {EASE_MAX_ITEMS} films only the most interacted-with {EASE_MAX_ITEMS} train: time stays flat in films)"
     )
@@ -77,7 +97,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def time_serving(quick: bool) -> None:
+def time_serving(quick: bool, profile: Path | None = None) -> None:
+    import cProfile
+    import pstats
+
     import django
 
     from embedded.postgres import use_embedded_postgres
@@ -170,10 +193,15 @@ def time_serving(quick: bool) -> None:
         for u in sample[:5]:
             client.get("/api/me/recommendations/", **headers[u.id])  # warm up
         uncached, cached = [], []
+        profiler = cProfile.Profile() if profile else None
         for u in sample:
             cache.clear()
             started = time.perf_counter()
+            if profiler:
+                profiler.enable()
             response = client.get("/api/me/recommendations/", **headers[u.id])
+            if profiler:
+                profiler.disable()
             uncached.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.content
             started = time.perf_counter()
@@ -184,6 +212,9 @@ def time_serving(quick: bool) -> None:
         for name, values in (("uncached", uncached), ("cached", cached)):
             print(f"{name:10} {statistics.median(values):8.1f} {percentile(values, 0.95):8.1f}")
         print(f"cached/uncached p95 ratio: {percentile(cached, 0.95) / percentile(uncached, 0.95):.2f}")
+        if profiler and profile:
+            profiler.dump_stats(profile)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     finally:
         driver.configure(None)
         server.stop()
@@ -194,11 +225,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the 60k-film case, fewer requests")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-training", action="store_true", help="only the serving part")
+    parser.add_argument("--profile", type=Path, help="cProfile the uncached requests, write the stats here")
     args = parser.parse_args()
     if not args.skip_training:
         time_training(args.quick)
     if not args.skip_latency:
-        time_serving(args.quick)
+        time_serving(args.quick, args.profile)
 
 
 if __name__ == "__main__":

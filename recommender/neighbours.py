@@ -8,10 +8,12 @@ each item, its k strongest neighbours with weights. That list is what the backen
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy import linalg
 from scipy.linalg import lapack
 
 EASE_DEFAULT_LAMBDA = 500.0
@@ -46,36 +48,95 @@ class NeighbourLists:
         return self.item_ids[positions[sub.row]], self.item_ids[sub.col], sub.data.astype(np.float64)
 
 
-def _top_k_rows(dense: np.ndarray, k: int, support: np.ndarray | None, min_support: int) -> sp.csr_matrix:
+# Rows of the item x item weights are made and pruned this many at a time, so no n x n index or
+# weight matrix beyond the one EASE needs (none at all in the Woodbury form) is ever held.
+ROW_CHUNK = 1024
+
+
+def _top_k_block(block: np.ndarray, first_row: int, k: int, weak: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(columns, values) of each row's k strongest entries by magnitude, for rows `first_row`...
+    of the full matrix: the diagonal and pairs with too little support are zeroed first."""
+    rows = np.arange(block.shape[0])
+    block[rows, first_row + rows] = 0.0
+    if weak is not None:
+        block[weak] = 0.0
+    top = np.argpartition(np.abs(block), block.shape[1] - k, axis=1)[:, -k:]
+    return top, np.take_along_axis(block, top, axis=1)
+
+
+def _top_k_rows(blocks: Iterable[tuple[int, np.ndarray, np.ndarray | None]], n: int, k: int) -> sp.csr_matrix:
     """Keep each row's k strongest entries by magnitude (with enough support), drop the diagonal.
 
+    `blocks` yields (first row, rows of the dense weights, mask of weak-support pairs or None).
     EASE's negative weights matter (an item that predicts against another): dropping them costs
     about 0.015 NDCG@10 on ml-100k, so the lists keep them."""
-    n = dense.shape[0]
-    np.fill_diagonal(dense, 0.0)
-    if support is not None:
-        dense[support < min_support] = 0.0
     k = min(k, n - 1) if n > 1 else 0
     if k <= 0:
         return sp.csr_matrix((n, n))
-    top = np.argpartition(-np.abs(dense), k - 1, axis=1)[:, :k]
-    vals = np.take_along_axis(dense, top, axis=1)
-    rows = np.repeat(np.arange(n), k)
-    mask = vals.ravel() != 0
-    return sp.csr_matrix((vals.ravel()[mask], (rows[mask], top.ravel()[mask])), shape=(n, n))
+    cols, vals = [], []
+    for first_row, block, weak in blocks:
+        top, values = _top_k_block(block, first_row, k, weak)
+        cols.append(top)
+        vals.append(values)
+    col = np.concatenate(cols).ravel()
+    val = np.concatenate(vals).ravel()
+    row = np.repeat(np.arange(n), k)
+    keep = val != 0
+    return sp.csr_matrix((val[keep], (row[keep], col[keep])), shape=(n, n))
 
 
-def _spd_inverse(matrix: np.ndarray) -> np.ndarray:
-    """Inverse of a symmetric positive definite matrix through Cholesky (LAPACK potrf + potri):
-    about half the work of a general inverse. XᵀX + λI is SPD for any λ > 0."""
+def _ease_blocks_direct(
+    x: sp.csc_matrix, lam: float, min_support: int, pattern: sp.csc_matrix | None = None
+) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
+    """Rows of B = I - P/diag(P), P = (XᵀX + λI)⁻¹, by Cholesky of the n x n Gram matrix (potrf +
+    potri: half the work of a general inverse). For catalogues with more films than users."""
+    n = x.shape[1]
+    gram = (x.T @ x).toarray()
+    # Support counts distinct users, also when the input holds rating values.
+    weak = (gram if pattern is None else (pattern.T @ pattern).toarray()) < min_support
+    # A symmetric C-ordered array is its own Fortran-ordered transpose: LAPACK works in place.
+    matrix = gram.T
+    matrix[np.diag_indices(n)] += lam
     factor, info = lapack.spotrf(matrix, lower=True, overwrite_a=True)
     if info != 0:
         raise np.linalg.LinAlgError(f"Cholesky factorisation failed (info={info})")
     inverse, info = lapack.spotri(factor, lower=True, overwrite_c=True)
     if info != 0:
         raise np.linalg.LinAlgError(f"inverse from Cholesky failed (info={info})")
-    full: np.ndarray = np.tril(inverse) + np.tril(inverse, -1).T
-    return full
+    # Only the lower triangle holds P: row i of P is inverse[i, :i+1] then inverse[i+1:, i].
+    neg_diag = -np.diag(inverse).astype(np.float32)
+    columns = np.arange(n)
+    for first in range(0, n, ROW_CHUNK):
+        last = min(n, first + ROW_CHUNK)
+        lower = columns[None, :] <= np.arange(first, last)[:, None]
+        block = np.where(lower, inverse[first:last, :], inverse[:, first:last].T) / neg_diag
+        yield first, block.astype(np.float32, copy=False), weak[first:last]
+
+
+def _ease_blocks_woodbury(
+    x: sp.csc_matrix, lam: float, min_support: int, pattern: sp.csc_matrix | None = None
+) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
+    """The same rows of B through the Woodbury identity, for fewer users u than films n:
+    P = (I - XᵀK⁻¹X)/λ with K = λI + XXᵀ (u x u), so with W = L⁻¹X (K = LLᵀ),
+    B[i, j] = ((WᵀW)[i, j] - δij) / (1 - ‖W[:, j]‖²). Exact, O(u²n + un²) instead of O(n³), and
+    built a block of rows at a time (no n x n matrix)."""
+    dense = x.toarray().astype(np.float64)
+    kernel = dense @ dense.T
+    kernel[np.diag_indices_from(kernel)] += lam
+    chol = linalg.cholesky(kernel, lower=True, overwrite_a=True, check_finite=False)
+    w = linalg.solve_triangular(chol, dense, lower=True, check_finite=False)
+    denominator = (1.0 - np.einsum("ij,ij->j", w, w)).astype(np.float32)
+    del dense, kernel, chol
+    w32 = np.ascontiguousarray(w, dtype=np.float32)
+    del w
+    n = x.shape[1]
+    for first in range(0, n, ROW_CHUNK):
+        last = min(n, first + ROW_CHUNK)
+        block = (w32[:, first:last].T @ w32) / denominator
+        # Co-occurrence counts from the sparse matrix (a sparse product: far fewer operations).
+        support = x if pattern is None else pattern
+        weak = (support[:, first:last].T @ support).toarray() < min_support
+        yield first, block, weak
 
 
 def train_ease(
@@ -85,25 +146,31 @@ def train_ease(
     k: int = NEIGHBOURS_PER_ITEM,
     min_support: int = MIN_SUPPORT_USERS,
     max_items: int = EASE_MAX_ITEMS,
+    binary: bool = True,
 ) -> NeighbourLists:
-    """EASE in closed form on the binary matrix, pruned to the k strongest neighbours per item.
+    """EASE in closed form on the binary matrix (or on the rating values with `binary=False`;
+    support still counts distinct users), pruned to the k strongest neighbours per item.
 
-    Dense in items: O(n²) memory and O(n³) time, so at most `max_items` films (the most
-    interacted-with) take part; `bench/bench_recommendations.py` measures it."""
-    x = interactions.tocsc(copy=True)
-    x.data[:] = 1.0
+    With more films than users (ml-latest-small: 610 users, 9.7k films) it goes through the
+    Woodbury identity on the users' side; otherwise it inverts the film Gram matrix, dense in
+    films (O(n²) memory, O(n³) time), so at most `max_items` films (the most interacted-with)
+    take part. `bench/bench_recommendations.py` measures both."""
+    x = interactions.tocsc(copy=True).astype(np.float32)
     if x.shape[1] > max_items:
         counts = np.diff(x.indptr)
         keep = np.sort(np.argsort(-counts, kind="stable")[:max_items])
         x, item_ids = x[:, keep], item_ids[keep]
+    pattern = None
+    if binary:
+        x.data[:] = 1.0
+    else:
+        pattern = x.copy()
+        pattern.data[:] = 1.0
+    users, n = x.shape
     # float32 halves memory and time; with λ in the hundreds the system is well conditioned.
-    gram = (x.T @ x).toarray().astype(np.float32)
-    support = gram.copy()
-    gram[np.diag_indices_from(gram)] += lam
-    p = _spd_inverse(gram)
-    b = p / (-np.diag(p))
+    blocks = _ease_blocks_woodbury if 2 * users < n else _ease_blocks_direct
     # b[i, j] is the weight of item i in item j's reconstruction: row i lists i's neighbours.
-    return NeighbourLists(item_ids=item_ids, weights=_top_k_rows(b, k, support, min_support))
+    return NeighbourLists(item_ids=item_ids, weights=_top_k_rows(blocks(x, lam, min_support, pattern), n, k))
 
 
 def train_item_knn(
@@ -119,7 +186,8 @@ def train_item_knn(
     norms = np.sqrt(np.diag(gram))
     norms[norms == 0] = 1.0
     cosine = gram / norms[:, None] / norms[None, :]
-    return NeighbourLists(item_ids=item_ids, weights=_top_k_rows(cosine, k, gram, min_support))
+    blocks = [(0, cosine, gram < min_support)]
+    return NeighbourLists(item_ids=item_ids, weights=_top_k_rows(blocks, len(item_ids), k))
 
 
 @dataclass(frozen=True)

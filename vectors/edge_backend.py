@@ -287,6 +287,11 @@ class EdgeVectorStore:
         vector = self._vectors([int(movie_id)]).get(int(movie_id))
         return None if vector is None else tuple(float(value) for value in vector)
 
+    def get_vectors(self, movie_ids: Sequence[int]) -> dict[int, tuple[float, ...]]:
+        if not movie_ids:
+            return {}
+        return {movie_id: tuple(vector) for movie_id, vector in self._vectors(movie_ids).items()}
+
     def has(self, movie_id: int) -> bool:
         return bool(self._call(lambda shard: shard.retrieve([int(movie_id)], False, False)))
 

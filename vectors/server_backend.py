@@ -275,6 +275,23 @@ class ServerVectorStore:
             return None
         return tuple(float(value) for value in cast(list[float], records[0].vector))
 
+    def get_vectors(self, movie_ids: Sequence[int]) -> dict[int, tuple[float, ...]]:
+        if not movie_ids:
+            return {}
+        records = self._call(
+            lambda: self._client.retrieve(
+                self._collection,
+                ids=[int(movie_id) for movie_id in movie_ids],
+                with_payload=False,
+                with_vectors=True,
+            )
+        )
+        return {
+            int(record.id): tuple(float(value) for value in cast(list[float], record.vector))
+            for record in records
+            if record.vector is not None
+        }
+
     def has(self, movie_id: int) -> bool:
         records = self._call(
             lambda: self._client.retrieve(

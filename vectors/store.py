@@ -61,6 +61,9 @@ class VectorStore(Protocol):
     def get_vector(self, movie_id: int) -> tuple[float, ...] | None:
         """The stored (unit-length) vector of a movie, or None when it is not stored."""
 
+    def get_vectors(self, movie_ids: Sequence[int]) -> dict[int, tuple[float, ...]]:
+        """The stored vectors of these movies in one call; ids not stored are absent."""
+
     def has(self, movie_id: int) -> bool:
         """Whether a point for this movie is stored."""
 

@@ -34,7 +34,8 @@ _STATE = """
     SELECT 'genre', NULL, NULL, g.name, 0 FROM recommendations_favouritegenre f
         JOIN catalog_genre g ON g.id = f.genre_id WHERE f.user_id = %(u)s
     UNION ALL
-    SELECT 'model', max(id), NULL, NULL, 0 FROM recommendations_trainingrun
+    (SELECT 'model', id, NULL, NULL, extract(epoch FROM started_at) FROM recommendations_trainingrun
+        ORDER BY id DESC LIMIT 1)
 """
 
 
@@ -49,6 +50,8 @@ class UserTaste:
     hidden_users: frozenset[int]
     favourite_genres: tuple[str, ...]
     model_id: int | None
+    # (id, start) of the newest training run: names the neighbour lists to serve (None: untrained).
+    model_key: tuple[int, float] | None
     # Movie ids by recency of the interaction, newest first (ratings and likes together).
     recent: tuple[int, ...]
     fingerprint: str
@@ -81,6 +84,7 @@ def user_taste(user_id: int) -> UserTaste:
     hidden_users: set[int] = set()
     genres: list[str] = []
     model_id = None
+    model_key = None
     when: dict[int, float] = {}
     for kind, movie_id, score, genre, at in rows:
         if kind == "rating":
@@ -101,6 +105,7 @@ def user_taste(user_id: int) -> UserTaste:
             continue
         else:
             model_id = movie_id
+            model_key = (movie_id, float(at))
             continue
         when[movie_id] = max(when.get(movie_id, 0.0), float(at))
     recent = tuple(sorted(when, key=lambda m: (-when[m], m)))
@@ -112,7 +117,7 @@ def user_taste(user_id: int) -> UserTaste:
             sorted(watchlist),
             sorted(hidden_users),
             sorted(genres),
-            model_id,
+            model_key,
         )
     )
     return UserTaste(
@@ -124,6 +129,7 @@ def user_taste(user_id: int) -> UserTaste:
         hidden_users=frozenset(hidden_users),
         favourite_genres=tuple(sorted(genres)),
         model_id=model_id,
+        model_key=model_key,
         recent=recent,
         fingerprint=fingerprint,
     )

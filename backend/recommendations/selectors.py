@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
+from rest_framework.renderers import JSONRenderer
 
+from backend.catalog.models import Movie
 from backend.catalog.selectors import movies_in_order_one_query
 from backend.recommendations.history import UserTaste, excluded_movie_ids, user_taste
 from backend.recommendations.sources import SOURCES, Candidate, Filters, closest_positive
@@ -63,12 +66,26 @@ class RecommendationPage:
     results: list[Recommendation]
 
 
+# The graph and the vector store answer over a socket or in native code, so their sources run on
+# these threads while the Postgres sources run on the request's (they use no Django connection).
+_CONCURRENT_STORES = frozenset({"graph", "vectors"})
+_store_threads = ThreadPoolExecutor(max_workers=len(_CONCURRENT_STORES), thread_name_prefix="recommendation-source")
+
+
 def _candidates(taste: UserTaste, excluded: set[int], filters: Filters):
+    pending = {
+        source.name: _store_threads.submit(source.candidates, taste, excluded, filters)
+        for source in SOURCES
+        if source.store in _CONCURRENT_STORES
+    }
     by_source: dict[str, list[Candidate]] = {}
     status: dict[str, str] = {}
     for source in SOURCES:
         try:
-            found = source.candidates(taste, excluded, filters)
+            if source.name in pending:
+                found = pending[source.name].result()
+            else:
+                found = source.candidates(taste, excluded, filters)
         except (GraphError, VectorStoreError) as error:
             logger.warning("recommendation source %s unavailable: %s", source.name, error)
             status[source.name] = SOURCE_UNAVAILABLE
@@ -130,16 +147,26 @@ def _cache_key(taste: UserTaste, filters: Filters, page: int, page_size: int) ->
     return f"recommendations:{taste.user_id}:{hashlib.sha1(state).hexdigest()}"
 
 
-def recommendations(viewer, filters: Filters, *, page: int, page_size: int) -> dict[str, Any]:
-    """One page of the fused list, rendered (RecommendationPageSerializer), from the cache when
-    the user's state has not changed since it was made."""
-    from backend.recommendations.serializers import RecommendationPageSerializer
-
+def recommendations_body(viewer, filters: Filters, *, page: int, page_size: int) -> bytes:
+    """One page of the fused list as its JSON body (RecommendationPageSerializer), from the cache
+    when the user's state has not changed since it was made: a hit is one state query and one
+    cache read, with nothing to serialize or render."""
     taste = user_taste(viewer.id)
     key = _cache_key(taste, filters, page, page_size)
     cached = cache.get(key)
     if cached is not None:
         return cached
+    data, status = _page(viewer, taste, filters, page, page_size)
+    body = JSONRenderer().render(data)
+    # A page missing a source is not cached: the store's return should show at once.
+    if all(s != SOURCE_UNAVAILABLE for s in status.values()):
+        cache.set(key, body, settings.RECOMMENDATIONS_CACHE_SECONDS)
+    return body
+
+
+def _page(viewer, taste: UserTaste, filters: Filters, page: int, page_size: int) -> tuple[dict[str, Any], dict]:
+    from backend.recommendations.serializers import RecommendationPageSerializer
+
     ranked, scores, proposals, status, genres = fused_ranking(taste, filters, page_size)
     start = (page - 1) * page_size
     page_ids = ranked[start : start + page_size]
@@ -149,11 +176,7 @@ def recommendations(viewer, filters: Filters, *, page: int, page_size: int) -> d
         has_next=len(ranked) > start + page_size,
         results=_explain(viewer, taste, filters, page_ids, scores, proposals, genres),
     )
-    data = dict(RecommendationPageSerializer(answer).data)
-    # A page missing a source is not cached: the store's return should show at once.
-    if all(s != SOURCE_UNAVAILABLE for s in status.values()):
-        cache.set(key, data, settings.RECOMMENDATIONS_CACHE_SECONDS)
-    return data
+    return RecommendationPageSerializer(answer).data, status
 
 
 def _explain(viewer, taste, filters, page_ids, scores, proposals, genres) -> list[Recommendation]:
@@ -163,9 +186,10 @@ def _explain(viewer, taste, filters, page_ids, scores, proposals, genres) -> lis
         plot_like = closest_positive(taste, content_ids)
     except VectorStoreError:
         plot_like = {}
-    because_ids = {c.because_movie_id for p in proposals.values() for c in p.values() if c.because_movie_id}
+    # Only the page's reasons are named: the titles of the films behind them, in one narrow query.
+    because_ids = {c.because_movie_id for m in page_ids for c in proposals.get(m, {}).values() if c.because_movie_id}
     because_ids |= set(plot_like.values())
-    titles = {m.id: m.title for m in movies_in_order_one_query(sorted(because_ids))} if because_ids else {}
+    titles = dict(Movie.objects.filter(id__in=because_ids).values_list("id", "title")) if because_ids else {}
     friend_ids = {uid for m in page_ids for c in proposals.get(m, {}).values() for uid in c.friend_ids}
     # The graph applied the privacy rule; Postgres applies it again, so a privacy change the graph
     # has not caught up with still never names a private user.

@@ -16,6 +16,7 @@ from django.db import connection
 
 import vectors
 from backend.recommendations.history import UserTaste
+from backend.recommendations.neighbour_rows import served_lists
 from graph import queries as graph_queries
 from recommender.content import taste_vector
 from recommender.fusion import DEFAULT_WEIGHTS
@@ -55,35 +56,30 @@ class Source:
     candidates: SourceFunction
 
 
-_NEIGHBOURS = """
-    SELECT movie_id, neighbour_id, weight FROM recommendations_itemneighbour WHERE movie_id = ANY(%s)
-"""
-
-
 def collaborative(taste: UserTaste, excluded: set[int], filters: Filters) -> list[Candidate]:
-    """The user's current history scored against the trained EASE neighbour lists."""
+    """The user's current history scored against the trained EASE neighbour lists (held in
+    memory per training run, `backend.recommendations.neighbour_rows.served_lists`)."""
     history = taste.history()
-    if not history:
+    lists = served_lists(taste.model_key) if history else None
+    if lists is None:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(_NEIGHBOURS, [history])
-        rows = cursor.fetchall()
-    if not rows:
+    history_ids = np.asarray(history, dtype=np.int64)
+    sources, targets, weights = lists.rows_for(history_ids)
+    if len(sources) == 0:
         return []
-    table = np.asarray(rows, dtype=np.float64)
     scored = score_history(
-        np.asarray(history, dtype=np.int64),
+        history_ids,
         np.ones(len(history)),
-        table[:, 0].astype(np.int64),
-        table[:, 1].astype(np.int64),
-        table[:, 2],
+        sources,
+        targets,
+        weights,
         exclude=np.fromiter(excluded, dtype=np.int64, count=len(excluded)),
         # Filters apply later, on the fused list, so keep extra for a narrow filter.
         limit=CANDIDATES_PER_SOURCE * 3,
     )
     return [
         Candidate(int(m), float(s), because_movie_id=int(b))
-        for m, s, b in zip(scored.item_ids, scored.scores, scored.because, strict=True)
+        for m, s, b in zip(scored.item_ids.tolist(), scored.scores.tolist(), scored.because.tolist(), strict=True)
         if s > 0
     ]
 
@@ -94,12 +90,14 @@ def content(taste: UserTaste, excluded: set[int], filters: Filters) -> list[Cand
     positives = taste.positives()
     if not positives:
         return []
+    negatives = taste.negatives()
     store = vectors.get_vector_store()
-    pos_vectors = {m: v for m in positives if (v := store.get_vector(m)) is not None}
-    neg_vectors = [v for m in taste.negatives() if (v := store.get_vector(m)) is not None]
+    found = store.get_vectors(positives + negatives)
+    pos_vectors = [found[m] for m in positives if m in found]
+    neg_vectors = [found[m] for m in negatives if m in found]
     if not pos_vectors:
         return []
-    pos_matrix = np.asarray(list(pos_vectors.values()), dtype=np.float64)
+    pos_matrix = np.asarray(pos_vectors, dtype=np.float64)
     taste_vec = taste_vector(pos_matrix, np.asarray(neg_vectors, dtype=np.float64) if neg_vectors else None)
     if taste_vec is None:
         return []
@@ -113,22 +111,20 @@ def content(taste: UserTaste, excluded: set[int], filters: Filters) -> list[Cand
 
 
 def closest_positive(taste: UserTaste, movie_ids: list[int]) -> dict[int, int]:
-    """For content reasons on one page: the liked film whose plot vector is nearest to each movie."""
+    """For content reasons on one page: the liked film whose plot vector is nearest to each movie
+    (one vector read for the positives and the page together)."""
     positives = taste.positives()
     if not positives or not movie_ids:
         return {}
-    store = vectors.get_vector_store()
-    pos = {m: v for m in positives if (v := store.get_vector(m)) is not None}
-    if not pos:
+    found = vectors.get_vector_store().get_vectors(positives + [m for m in movie_ids if m not in positives])
+    pos_ids = [m for m in positives if m in found]
+    page_ids = [m for m in movie_ids if m in found]
+    if not pos_ids or not page_ids:
         return {}
-    pos_ids = list(pos)
-    pos_matrix = np.asarray(list(pos.values()), dtype=np.float64)
-    closest: dict[int, int] = {}
-    for movie_id in movie_ids:
-        vector = store.get_vector(movie_id)
-        if vector is not None:
-            closest[movie_id] = pos_ids[int(np.argmax(pos_matrix @ np.asarray(vector)))]
-    return closest
+    pos_matrix = np.asarray([found[m] for m in pos_ids], dtype=np.float64)
+    page_matrix = np.asarray([found[m] for m in page_ids], dtype=np.float64)
+    nearest = np.argmax(page_matrix @ pos_matrix.T, axis=1)
+    return {movie_id: pos_ids[int(best)] for movie_id, best in zip(page_ids, nearest, strict=True)}
 
 
 def social(taste: UserTaste, excluded: set[int], filters: Filters) -> list[Candidate]:

@@ -2,6 +2,7 @@
 
 The list never answers 503: a store that is down leaves its source out and `sources` says so."""
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -39,9 +40,8 @@ class RecommendationsView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         filters = Filters(genre=params.get("genre"), year_min=params.get("year_min"), year_max=params.get("year_max"))
-        return Response(
-            selectors.recommendations(request.user, filters, page=params["page"], page_size=params["page_size"])
-        )
+        body = selectors.recommendations_body(request.user, filters, page=params["page"], page_size=params["page_size"])
+        return HttpResponse(body, content_type="application/json")
 
 
 class HiddenMoviesView(APIView):

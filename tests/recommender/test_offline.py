@@ -2,12 +2,13 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from recommender.diversity import cap_genres_first_page
 from recommender.evaluation import Rating, evaluate, split_per_user, user_metrics
 from recommender.fusion import fuse
 from recommender.interactions import Interactions
-from recommender.neighbours import score_history, train_ease
+from recommender.neighbours import _ease_blocks_direct, _ease_blocks_woodbury, _top_k_rows, score_history, train_ease
 from recommender.offline import Catalogue, Experiment
 from tests.recommender.planted import planted_ratings
 
@@ -30,14 +31,27 @@ def test_ease_recommends_within_the_users_cluster():
     assert not set(scored.item_ids) & set(history)
 
 
-def test_a_pair_seen_by_fewer_than_three_users_is_not_stored():
+@pytest.mark.parametrize("binary", [True, False])
+def test_a_pair_seen_by_fewer_than_three_users_is_not_stored(binary):
     ratings = [Rating(1, 10, 5), Rating(1, 11, 5), Rating(2, 10, 5), Rating(2, 11, 5)]
     ratings += [Rating(u, 10, 5) for u in range(3, 8)] + [Rating(u, 12, 5) for u in range(3, 8)]
-    inter = Interactions.from_triples([r.user for r in ratings], [r.item for r in ratings])
-    sources, targets, _ = train_ease(inter.matrix, inter.item_ids, lam=1.0).rows()
+    inter = Interactions.from_triples([r.user for r in ratings], [r.item for r in ratings], [r.score for r in ratings])
+    sources, targets, _ = train_ease(inter.matrix, inter.item_ids, lam=1.0, binary=binary).rows()
     pairs = set(zip(sources.tolist(), targets.tolist(), strict=True))
     assert (10, 11) not in pairs and (11, 10) not in pairs
     assert (10, 12) in pairs
+
+
+@pytest.mark.parametrize(("users", "items"), [(40, 300), (300, 40)])
+def test_the_woodbury_form_gives_the_neighbours_of_the_direct_inverse(users, items, monkeypatch):
+    monkeypatch.setattr("recommender.neighbours.ROW_CHUNK", 16)
+    rng = np.random.default_rng(3)
+    x = sp.random(users, items, density=0.15, format="csc", random_state=rng, dtype=np.float32)
+    x.data[:] = 1.0
+    direct = _top_k_rows(_ease_blocks_direct(x.copy(), 20.0, 3), items, 25).toarray()
+    woodbury = _top_k_rows(_ease_blocks_woodbury(x.copy(), 20.0, 3), items, 25).toarray()
+    assert np.count_nonzero(direct) > 0
+    np.testing.assert_allclose(woodbury, direct, rtol=1e-3, atol=1e-6)
 
 
 def test_split_is_per_user_and_reproducible(split):

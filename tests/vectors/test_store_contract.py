@@ -180,6 +180,13 @@ def test_get_vector_returns_stored_unit_vector_or_none(vector_store, thirty_movi
     assert vector_store.get_vector(404) is None
 
 
+def test_get_vectors_reads_several_in_one_call_and_skips_the_missing(vector_store, thirty_movies):
+    found = vector_store.get_vectors([7, 404, 9])
+    assert set(found) == {7, 9}
+    assert found[9] == pytest.approx(tuple(float(value) for value in thirty_movies[8]), abs=1e-5)
+    assert vector_store.get_vectors([]) == {}
+
+
 def test_similar_to_movie_by_its_stored_vector(vector_store, thirty_movies):
     hits = vector_store.search(vector_store.get_vector(7), limit=3, exclude_ids=[7])
     assert [hit.movie_id for hit in hits] == [

@@ -15,6 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 import vectors
 from backend.catalog import rankings
+from backend.recommendations.history import user_taste
+from backend.recommendations.models import ItemNeighbour
+from backend.recommendations.neighbour_rows import served_lists
 from backend.recommendations.training import train_recommender
 from backend.social.models import Rating
 from backend.social.services import follow_user, like_movie
@@ -157,12 +160,34 @@ def test_hidden_list_undo_and_errors(world, client_of):
 def test_query_count_does_not_grow_with_the_page(world, client_of):
     client = client_of(UserFactory())
     rate(client, world["action"][0])
+    # The first request after a training reads that run's neighbour lists into memory, once.
+    assert client.get(RECS, {"page_size": 1}).status_code == 200
     counts = []
     for size in (5, 18):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(RECS, {"page_size": size, "genre": "Action"}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_retrain_is_served_at_the_next_request(world, client_of):
+    client = client_of(UserFactory())
+    rate(client, world["action"][0])
+    before = user_taste(UserFactory().id).model_key
+    assert served_lists(before) is not None
+    Rating.objects.filter(movie__in=world["romance"]).delete()
+    train_recommender(ease_lambda=5.0)
+    after = user_taste(UserFactory().id).model_key
+    served = served_lists(after)
+
+    assert after != before
+    romance = {m.id for m in world["romance"]}
+    assert served is not None and not romance & set(served.item_ids.tolist())
+    assert ItemNeighbour.objects.count() == served.weights.nnz
+    assert all(
+        row["movie"]["id"] not in romance or "collaborative" not in row["sources"]
+        for row in client.get(RECS).json()["results"]
+    )
 
 
 def test_a_store_down_leaves_its_source_out_not_the_list(world, client_of, vector_shard_settings, graph):
