@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from backend.catalog.models import Credit, Movie
 from backend.catalog.services import MOVIE_FIELDS
+from backend.core.query_params import QuerySerializer
 
 # Below this many raters the aggregate would tell a private profile's score (a lone rater's mean is
 # their score), so the count and mean are shown as null.
@@ -52,7 +53,7 @@ class SuggestionSerializer(serializers.Serializer):
     poster_url = serializers.CharField()
 
 
-class SuggestQuerySerializer(serializers.Serializer):
+class SuggestQuerySerializer(QuerySerializer):
     q = serializers.CharField(max_length=100, help_text="What has been typed so far")
     limit = serializers.IntegerField(min_value=1, max_value=20, default=8)
 

@@ -4,6 +4,7 @@ from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.filters import SEARCH_MAX_LENGTH
 from backend.catalog.serializers import MovieRowSerializer, MovieSummarySerializer
 from backend.catalog.title_search import TitleMatch
+from backend.core.query_params import QuerySerializer
 from backend.discovery.fusion import SEMANTIC_ENGINE, TITLE_ENGINE
 
 LIMIT_MAX = 100
@@ -12,7 +13,7 @@ SEMANTIC_QUERY_MAX = 500
 FEED_PAGE_SIZE_MAX = 50
 
 
-class LimitSerializer(serializers.Serializer):
+class LimitSerializer(QuerySerializer):
     limit = serializers.IntegerField(min_value=1, max_value=LIMIT_MAX, default=20)
 
 
@@ -21,11 +22,6 @@ class VectorFilterSerializer(LimitSerializer):
     year_min = serializers.IntegerField(min_value=1800, max_value=2200, required=False)
     year_max = serializers.IntegerField(min_value=1800, max_value=2200, required=False)
     language = serializers.CharField(max_length=8, required=False)
-
-    def validate(self, attrs):
-        if attrs.get("year_min") and attrs.get("year_max") and attrs["year_min"] > attrs["year_max"]:
-            raise serializers.ValidationError({"year_max": ["Must not be before year_min."]})
-        return attrs
 
 
 class SemanticQuerySerializer(VectorFilterSerializer):
@@ -44,7 +40,7 @@ class ByExampleSerializer(VectorFilterSerializer):
     negative = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=20, default=list)
 
 
-class FriendsLikedQuerySerializer(serializers.Serializer):
+class FriendsLikedQuerySerializer(QuerySerializer):
     genre = serializers.CharField(max_length=60, required=False)
     since = serializers.DateTimeField(required=False)
     # The graph query reads at most FRIENDS_LIKED_MAX_OFFSET rows deep: pages beyond are refused.

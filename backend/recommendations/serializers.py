@@ -2,22 +2,18 @@ from rest_framework import serializers
 
 from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.serializers import MovieRowSerializer
+from backend.core.query_params import QuerySerializer
 
 PAGE_SIZE_MAX = 50
 SOURCE_STATES = ["ok", "empty", "unavailable"]
 
 
-class RecommendationQuerySerializer(serializers.Serializer):
+class RecommendationQuerySerializer(QuerySerializer):
     genre = serializers.CharField(max_length=60, required=False)
     year_min = serializers.IntegerField(min_value=1800, max_value=2200, required=False)
     year_max = serializers.IntegerField(min_value=1800, max_value=2200, required=False)
     page = serializers.IntegerField(min_value=1, max_value=100, default=1)
     page_size = serializers.IntegerField(min_value=1, max_value=PAGE_SIZE_MAX, default=20)
-
-    def validate(self, attrs):
-        if attrs.get("year_min") and attrs.get("year_max") and attrs["year_min"] > attrs["year_max"]:
-            raise serializers.ValidationError({"year_max": ["Must not be before year_min."]})
-        return attrs
 
 
 class ReasonMovieSerializer(serializers.Serializer):

@@ -1,20 +1,38 @@
-from decimal import Decimal
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.serializers import MovieSummarySerializer
+from backend.core.query_params import QuerySerializer
 from backend.social.models import LIST_MAX_ENTRIES, REVIEW_BODY_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Notification
 
 
-class ScoreSerializer(serializers.Serializer):
-    score = serializers.DecimalField(max_digits=2, decimal_places=1, min_value=SCORE_MIN, max_value=SCORE_MAX)
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "minimum": float(SCORE_MIN), "maximum": float(SCORE_MAX), "multipleOf": 0.5},
+            {"type": "string", "pattern": r"^(?:0\.5|[1-4](?:\.[05])?|5(?:\.0)?)$"},
+        ],
+        "description": "0.5 to 5.0 in steps of 0.5, as a number or a decimal string.",
+    }
+)
+class ScoreField(serializers.DecimalField):
+    """A score written by a client: the schema above is exactly what it accepts."""
 
-    def validate_score(self, value: Decimal) -> Decimal:
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=2, decimal_places=1, min_value=SCORE_MIN, max_value=SCORE_MAX, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data != data.strip():
+            self.fail("invalid")
+        value = super().to_internal_value(data)
         if (value * 2) % 1 != 0:
             raise serializers.ValidationError("Scores go in steps of 0.5.")
         return value
+
+
+class ScoreSerializer(serializers.Serializer):
+    score = ScoreField()
 
 
 class RatingSerializer(serializers.Serializer):
@@ -88,11 +106,7 @@ class ReviewWriteSerializer(serializers.Serializer):
     # Kept exactly as written: no trimming, no HTML processing (clients render it as plain text).
     body = serializers.CharField(max_length=REVIEW_BODY_MAX_LENGTH, trim_whitespace=False)
     has_spoilers = serializers.BooleanField(default=False)
-    score = serializers.DecimalField(
-        max_digits=2,
-        decimal_places=1,
-        min_value=SCORE_MIN,
-        max_value=SCORE_MAX,
+    score = ScoreField(
         required=False,
         allow_null=True,
         help_text="Optional: also rates the film (PUT /api/movies/{id}/rating/ does the same).",
@@ -101,11 +115,6 @@ class ReviewWriteSerializer(serializers.Serializer):
     def validate_body(self, value: str) -> str:
         if not value.strip():
             raise serializers.ValidationError("A review needs some text.")
-        return value
-
-    def validate_score(self, value: Decimal | None) -> Decimal | None:
-        if value is not None and (value * 2) % 1 != 0:
-            raise serializers.ValidationError("Scores go in steps of 0.5.")
         return value
 
 
@@ -124,7 +133,7 @@ class ReviewSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class ReviewQuerySerializer(serializers.Serializer):
+class ReviewQuerySerializer(QuerySerializer):
     q = serializers.CharField(max_length=200, required=False, help_text="Full-text search in the review text")
 
 
@@ -195,7 +204,7 @@ class ListOrderSerializer(serializers.Serializer):
     movie_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=LIST_MAX_ENTRIES)
 
 
-class FeedQuerySerializer(serializers.Serializer):
+class FeedQuerySerializer(QuerySerializer):
     limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
     cursor = serializers.CharField(max_length=200, required=False, help_text="next_cursor of the page before")
 
