@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from backend.core.fields import StrictBooleanField
+
 User = get_user_model()
 
 
@@ -26,7 +28,7 @@ class MeSerializer(serializers.Serializer):
     email = serializers.EmailField(read_only=True)
     display_name = serializers.CharField(source="profile.display_name", max_length=80, allow_blank=True, required=False)
     bio = serializers.CharField(source="profile.bio", max_length=500, allow_blank=True, required=False)
-    is_private = serializers.BooleanField(source="profile.is_private", required=False)
+    is_private = StrictBooleanField(source="profile.is_private", required=False)
 
 
 class UserSummarySerializer(serializers.Serializer):

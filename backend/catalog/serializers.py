@@ -1,8 +1,10 @@
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.catalog.models import Credit, Movie
 from backend.catalog.services import MOVIE_FIELDS
+from backend.core.fields import StrictBooleanField, StrictFloatField
 from backend.core.query_params import QuerySerializer
 
 # Below this many raters the aggregate would tell a private profile's score (a lone rater's mean is
@@ -122,6 +124,12 @@ class MovieWriteSerializer(serializers.ModelSerializer):
 
     genres = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
     credits = CreditInputSerializer(many=True, required=False, max_length=200)  # type: ignore[call-arg]  # ListSerializer takes it
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.FloatField: StrictFloatField,
+        models.BooleanField: StrictBooleanField,
+    }
 
     class Meta:
         model = Movie

@@ -11,7 +11,7 @@ class QuerySerializer(serializers.Serializer):
     def to_internal_value(self, data):
         errors: dict[str, list[str]] = {}
         if hasattr(data, "getlist"):
-            for name in self.fields.keys():
+            for name, _field in self.fields.items():
                 values = data.getlist(name)
                 if len(values) > 1:
                     errors[name] = ["Give this parameter once."]

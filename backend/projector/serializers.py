@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
+from backend.core.fields import StrictBooleanField
 from backend.sync.serializers import TARGET_CHOICES
 
 
 class ReconcileSerializer(serializers.Serializer):
-    repair = serializers.BooleanField(default=False)
+    repair = StrictBooleanField(default=False)
 
 
 class DriftSerializer(serializers.Serializer):

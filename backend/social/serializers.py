@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.serializers import MovieSummarySerializer
+from backend.core.fields import StrictBooleanField
 from backend.core.query_params import QuerySerializer
 from backend.social.models import LIST_MAX_ENTRIES, REVIEW_BODY_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Notification
 
@@ -105,7 +106,7 @@ class FollowRequestSerializer(serializers.Serializer):
 class ReviewWriteSerializer(serializers.Serializer):
     # Kept exactly as written: no trimming, no HTML processing (clients render it as plain text).
     body = serializers.CharField(max_length=REVIEW_BODY_MAX_LENGTH, trim_whitespace=False)
-    has_spoilers = serializers.BooleanField(default=False)
+    has_spoilers = StrictBooleanField(default=False)
     score = ScoreField(
         required=False,
         allow_null=True,
@@ -166,7 +167,7 @@ class MarkReadSerializer(serializers.Serializer):
 class FilmListWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=2000, allow_blank=True, required=False, trim_whitespace=False)
-    is_public = serializers.BooleanField(required=False)
+    is_public = StrictBooleanField(required=False)
 
 
 class FilmListSerializer(serializers.Serializer):
