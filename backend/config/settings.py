@@ -179,7 +179,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["backend.core.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "backend.core.pagination.PageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.core.schema.ProjectSchema",
     "EXCEPTION_HANDLER": "backend.core.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "backend.core.throttling.AnonRateThrottle",

@@ -32,7 +32,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 class RetrySerializer(serializers.Serializer):
-    delivery_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=10000)
+    delivery_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000)
     target = serializers.ChoiceField(choices=TARGET_CHOICES, required=False)
 
 
