@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from backend.core.fields import StrictBooleanField
+from backend.core.fields import StrictBooleanField, StrictCharField
 from backend.sync.serializers import TARGET_CHOICES
 
 
@@ -9,12 +9,12 @@ class ReconcileSerializer(serializers.Serializer):
 
 
 class DriftSerializer(serializers.Serializer):
-    target = serializers.CharField()
-    kind = serializers.CharField()
+    target = StrictCharField()
+    kind = StrictCharField()
     missing = serializers.IntegerField()
     extra = serializers.IntegerField()
     stale = serializers.IntegerField()
-    sample = serializers.ListField(child=serializers.CharField())
+    sample = serializers.ListField(child=StrictCharField())
 
 
 class RebuildSerializer(serializers.Serializer):
