@@ -1,6 +1,7 @@
 """List filters and ordering for /api/movies/; each is backed by an index on catalog_movie."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -11,12 +12,18 @@ from backend.catalog.title_search import rank_by_title
 SEARCH_MAX_LENGTH = 200
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number, as the schema says (NumberFilter alone takes "1.5" and "1e3")."""
+
+    field_class = forms.IntegerField
+
+
 class MovieFilter(django_filters.FilterSet):
     genre = django_filters.ModelChoiceFilter(
         field_name="genres", to_field_name="name", queryset=Genre.objects.all(), help_text="Genre name"
     )
-    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte")
-    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte")
+    year_min = IntegerFilter(field_name="year", lookup_expr="gte")
+    year_max = IntegerFilter(field_name="year", lookup_expr="lte")
     language = django_filters.CharFilter(field_name="original_language", max_length=8)
     person = django_filters.ModelChoiceFilter(
         queryset=Person.objects.all(), method="filter_person", help_text="Person id (cast or crew)"

@@ -1,8 +1,11 @@
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.catalog.models import Credit, Movie
 from backend.catalog.services import MOVIE_FIELDS
+from backend.core.fields import StrictBooleanField, StrictCharField, StrictFloatField
+from backend.core.query_params import QuerySerializer
 
 # Below this many raters the aggregate would tell a private profile's score (a lone rater's mean is
 # their score), so the count and mean are shown as null.
@@ -42,24 +45,24 @@ class MovieRowSerializer(MovieSummarySerializer):
     """A movie summary from one query: genres read from the `genre_names` annotation
     (selectors.movies_in_order_one_query) instead of a prefetch."""
 
-    genres = serializers.ListField(child=serializers.CharField(), source="genre_names", read_only=True)  # type: ignore[assignment]
+    genres = serializers.ListField(child=StrictCharField(), source="genre_names", read_only=True)  # type: ignore[assignment]
 
 
 class SuggestionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = StrictCharField()
     year = serializers.IntegerField(allow_null=True)
-    poster_url = serializers.CharField()
+    poster_url = StrictCharField()
 
 
-class SuggestQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=100, help_text="What has been typed so far")
+class SuggestQuerySerializer(QuerySerializer):
+    q = StrictCharField(max_length=100, help_text="What has been typed so far")
     limit = serializers.IntegerField(min_value=1, max_value=20, default=8)
 
 
 class CastSerializer(serializers.ModelSerializer):
     person_id = serializers.IntegerField()
-    name = serializers.CharField(source="person.name")
+    name = StrictCharField(source="person.name")
 
     class Meta:
         model = Credit
@@ -68,7 +71,7 @@ class CastSerializer(serializers.ModelSerializer):
 
 class DirectorSerializer(serializers.ModelSerializer):
     person_id = serializers.IntegerField()
-    name = serializers.CharField(source="person.name")
+    name = StrictCharField(source="person.name")
 
     class Meta:
         model = Credit
@@ -111,16 +114,24 @@ class MovieDetailSerializer(MovieSummarySerializer):
 class CreditInputSerializer(serializers.Serializer):
     person_id = serializers.IntegerField(min_value=1)
     kind = serializers.ChoiceField(choices=[Credit.CAST, Credit.CREW])
-    character = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    character = StrictCharField(max_length=200, required=False, default="", allow_blank=True)
     order = serializers.IntegerField(min_value=0, max_value=1000, required=False, default=0)
-    job = serializers.CharField(max_length=60, required=False, default="", allow_blank=True)
+    job = StrictCharField(max_length=60, required=False, default="", allow_blank=True)
 
 
 class MovieWriteSerializer(serializers.ModelSerializer):
     """Staff input; `genres` are names and `credits` replace the movie's when given."""
 
-    genres = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
+    genres = serializers.ListField(child=StrictCharField(max_length=60), required=False, max_length=20)
     credits = CreditInputSerializer(many=True, required=False, max_length=200)  # type: ignore[call-arg]  # ListSerializer takes it
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.FloatField: StrictFloatField,
+        models.BooleanField: StrictBooleanField,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
 
     class Meta:
         model = Movie

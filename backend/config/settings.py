@@ -174,14 +174,12 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PARSER_CLASSES": [
-        "backend.core.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, as the schema documents; a form body would coerce "0" into a boolean and repeated
+    # fields into a list past its maxItems. The one upload (personal data import) names its parser.
+    "DEFAULT_PARSER_CLASSES": ["backend.core.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "backend.core.pagination.PageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "backend.core.schema.ProjectSchema",
     "EXCEPTION_HANDLER": "backend.core.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "backend.core.throttling.AnonRateThrottle",

@@ -4,6 +4,8 @@ from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.filters import SEARCH_MAX_LENGTH
 from backend.catalog.serializers import MovieRowSerializer, MovieSummarySerializer
 from backend.catalog.title_search import TitleMatch
+from backend.core.fields import StrictCharField
+from backend.core.query_params import QuerySerializer
 from backend.discovery.fusion import SEMANTIC_ENGINE, TITLE_ENGINE
 
 LIMIT_MAX = 100
@@ -12,28 +14,23 @@ SEMANTIC_QUERY_MAX = 500
 FEED_PAGE_SIZE_MAX = 50
 
 
-class LimitSerializer(serializers.Serializer):
+class LimitSerializer(QuerySerializer):
     limit = serializers.IntegerField(min_value=1, max_value=LIMIT_MAX, default=20)
 
 
 class VectorFilterSerializer(LimitSerializer):
-    genre = serializers.CharField(max_length=60, required=False)
+    genre = StrictCharField(max_length=60, required=False)
     year_min = serializers.IntegerField(min_value=1800, max_value=2200, required=False)
     year_max = serializers.IntegerField(min_value=1800, max_value=2200, required=False)
-    language = serializers.CharField(max_length=8, required=False)
-
-    def validate(self, attrs):
-        if attrs.get("year_min") and attrs.get("year_max") and attrs["year_min"] > attrs["year_max"]:
-            raise serializers.ValidationError({"year_max": ["Must not be before year_min."]})
-        return attrs
+    language = StrictCharField(max_length=8, required=False)
 
 
 class SemanticQuerySerializer(VectorFilterSerializer):
-    q = serializers.CharField(max_length=SEMANTIC_QUERY_MAX, trim_whitespace=True)
+    q = StrictCharField(max_length=SEMANTIC_QUERY_MAX, trim_whitespace=True)
 
 
 class SearchQuerySerializer(VectorFilterSerializer):
-    q = serializers.CharField(
+    q = StrictCharField(
         max_length=SEARCH_MAX_LENGTH, trim_whitespace=True, help_text="A title (typos welcome) or what happens"
     )
     limit = serializers.IntegerField(min_value=1, max_value=SEARCH_LIMIT_MAX, default=20)
@@ -44,8 +41,8 @@ class ByExampleSerializer(VectorFilterSerializer):
     negative = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=20, default=list)
 
 
-class FriendsLikedQuerySerializer(serializers.Serializer):
-    genre = serializers.CharField(max_length=60, required=False)
+class FriendsLikedQuerySerializer(QuerySerializer):
+    genre = StrictCharField(max_length=60, required=False)
     since = serializers.DateTimeField(required=False)
     # The graph query reads at most FRIENDS_LIKED_MAX_OFFSET rows deep: pages beyond are refused.
     page = serializers.IntegerField(min_value=1, max_value=20, default=1)
@@ -87,7 +84,7 @@ class FollowSuggestionSerializer(serializers.Serializer):
     user = UserSummarySerializer()
     mutual_follows = serializers.IntegerField()
     shared_likes = serializers.IntegerField()
-    reasons = serializers.ListField(child=serializers.CharField())
+    reasons = serializers.ListField(child=StrictCharField())
 
 
 class AlsoLikedSerializer(serializers.Serializer):
@@ -113,8 +110,8 @@ class SearchResultSerializer(serializers.Serializer):
 
 class SearchEnginesSerializer(serializers.Serializer):
     # Plain strings: as choices they would be one more enum named after these fields in the schema.
-    title = serializers.CharField(help_text='"ok"')
-    semantic = serializers.CharField(help_text='"ok", or "unavailable" when Postgres answered alone')
+    title = StrictCharField(help_text='"ok"')
+    semantic = StrictCharField(help_text='"ok", or "unavailable" when Postgres answered alone')
 
 
 class SearchAnswerSerializer(serializers.Serializer):

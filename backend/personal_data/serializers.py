@@ -1,12 +1,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.core.fields import StrictCharField
+
 # One status enum for exports and imports alike (they share the job lifecycle).
 JOB_STATUSES = ["queued", "running", "done", "failed"]
 
 
 class EraseAccountSerializer(serializers.Serializer):
-    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    password = StrictCharField(write_only=True, max_length=128, style={"input_type": "password"})
 
 
 class ExportSerializer(serializers.Serializer):
@@ -26,7 +28,7 @@ class ExportSerializer(serializers.Serializer):
 
 class ExportStartedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.CharField()
+    status = StrictCharField()
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -39,11 +41,11 @@ class ImportUploadSerializer(serializers.Serializer):
 
 
 class UnmatchedRowSerializer(serializers.Serializer):
-    file = serializers.CharField()
+    file = StrictCharField()
     line = serializers.IntegerField()
-    name = serializers.CharField()
+    name = StrictCharField()
     year = serializers.IntegerField(allow_null=True)
-    reason = serializers.CharField()
+    reason = StrictCharField()
 
 
 class ImportCountsSerializer(serializers.Serializer):
@@ -62,13 +64,13 @@ class ImportCountsSerializer(serializers.Serializer):
 class ImportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=JOB_STATUSES)
-    origin = serializers.CharField(source="source", help_text="letterboxd or imdb")
-    file_name = serializers.CharField()
+    origin = StrictCharField(source="source", help_text="letterboxd or imdb")
+    file_name = StrictCharField()
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     counts = serializers.SerializerMethodField()
     unmatched = UnmatchedRowSerializer(many=True)
-    skipped_files = serializers.ListField(child=serializers.CharField())
+    skipped_files = serializers.ListField(child=StrictCharField())
 
     @extend_schema_field(ImportCountsSerializer(allow_null=True))
     def get_counts(self, job) -> dict | None:

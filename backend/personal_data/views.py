@@ -80,7 +80,11 @@ class ExportDownloadView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("token", str, required=True, description="From the export's `download`.")],
+        parameters=[
+            OpenApiParameter(
+                "token", {"type": "string", "minLength": 1}, required=True, description="From the export's `download`."
+            )
+        ],
         responses={
             (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The export's zip"),
             403: error("The link has expired"),

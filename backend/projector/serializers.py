@@ -1,19 +1,20 @@
 from rest_framework import serializers
 
+from backend.core.fields import StrictBooleanField, StrictCharField
 from backend.sync.serializers import TARGET_CHOICES
 
 
 class ReconcileSerializer(serializers.Serializer):
-    repair = serializers.BooleanField(default=False)
+    repair = StrictBooleanField(default=False)
 
 
 class DriftSerializer(serializers.Serializer):
-    target = serializers.CharField()
-    kind = serializers.CharField()
+    target = StrictCharField()
+    kind = StrictCharField()
     missing = serializers.IntegerField()
     extra = serializers.IntegerField()
     stale = serializers.IntegerField()
-    sample = serializers.ListField(child=serializers.CharField())
+    sample = serializers.ListField(child=StrictCharField())
 
 
 class RebuildSerializer(serializers.Serializer):

@@ -72,7 +72,11 @@ class HiddenMoviesView(APIView):
         )
 
     @extend_schema(
-        parameters=[OpenApiParameter("movie_id", int, required=True, description="The film to show again")],
+        parameters=[
+            OpenApiParameter(
+                "movie_id", {"type": "integer", "minimum": 1}, required=True, description="The film to show again"
+            )
+        ],
         request=None,
         responses={204: None, **ERROR_RESPONSES},
         description="Undo a hide (204, also when it was not hidden). 404 for an unknown movie.",

@@ -1,20 +1,39 @@
-from decimal import Decimal
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog.serializers import MovieSummarySerializer
+from backend.core.fields import StrictBooleanField, StrictCharField
+from backend.core.query_params import QuerySerializer
 from backend.social.models import LIST_MAX_ENTRIES, REVIEW_BODY_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Notification
 
 
-class ScoreSerializer(serializers.Serializer):
-    score = serializers.DecimalField(max_digits=2, decimal_places=1, min_value=SCORE_MIN, max_value=SCORE_MAX)
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "minimum": float(SCORE_MIN), "maximum": float(SCORE_MAX), "multipleOf": 0.5},
+            {"type": "string", "pattern": r"^(?:0\.5|[1-4](?:\.[05])?|5(?:\.0)?)$"},
+        ],
+        "description": "0.5 to 5.0 in steps of 0.5, as a number or a decimal string.",
+    }
+)
+class ScoreField(serializers.DecimalField):
+    """A score written by a client: the schema above is exactly what it accepts."""
 
-    def validate_score(self, value: Decimal) -> Decimal:
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=2, decimal_places=1, min_value=SCORE_MIN, max_value=SCORE_MAX, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data != data.strip():
+            self.fail("invalid")
+        value = super().to_internal_value(data)
         if (value * 2) % 1 != 0:
             raise serializers.ValidationError("Scores go in steps of 0.5.")
         return value
+
+
+class ScoreSerializer(serializers.Serializer):
+    score = ScoreField()
 
 
 class RatingSerializer(serializers.Serializer):
@@ -40,9 +59,9 @@ class FollowingSerializer(serializers.Serializer):
 
 class PublicProfileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    username = serializers.CharField()
-    display_name = serializers.CharField(source="profile.display_name")
-    bio = serializers.CharField(source="profile.bio")
+    username = StrictCharField()
+    display_name = StrictCharField(source="profile.display_name")
+    bio = StrictCharField(source="profile.bio")
     is_private = serializers.BooleanField(source="profile.is_private")
     follower_count = serializers.IntegerField()
     following_count = serializers.IntegerField()
@@ -86,13 +105,9 @@ class FollowRequestSerializer(serializers.Serializer):
 
 class ReviewWriteSerializer(serializers.Serializer):
     # Kept exactly as written: no trimming, no HTML processing (clients render it as plain text).
-    body = serializers.CharField(max_length=REVIEW_BODY_MAX_LENGTH, trim_whitespace=False)
-    has_spoilers = serializers.BooleanField(default=False)
-    score = serializers.DecimalField(
-        max_digits=2,
-        decimal_places=1,
-        min_value=SCORE_MIN,
-        max_value=SCORE_MAX,
+    body = StrictCharField(max_length=REVIEW_BODY_MAX_LENGTH, trim_whitespace=False)
+    has_spoilers = StrictBooleanField(default=False)
+    score = ScoreField(
         required=False,
         allow_null=True,
         help_text="Optional: also rates the film (PUT /api/movies/{id}/rating/ does the same).",
@@ -103,17 +118,12 @@ class ReviewWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError("A review needs some text.")
         return value
 
-    def validate_score(self, value: Decimal | None) -> Decimal | None:
-        if value is not None and (value * 2) % 1 != 0:
-            raise serializers.ValidationError("Scores go in steps of 0.5.")
-        return value
-
 
 class ReviewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     user = UserSummarySerializer()
     movie = MovieSummarySerializer()
-    body = serializers.CharField(help_text="Plain text, exactly as written; never HTML.")
+    body = StrictCharField(help_text="Plain text, exactly as written; never HTML.")
     has_spoilers = serializers.BooleanField()
     score = serializers.DecimalField(
         max_digits=2, decimal_places=1, allow_null=True, help_text="The author's rating of the film, if any."
@@ -124,8 +134,8 @@ class ReviewSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class ReviewQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=200, required=False, help_text="Full-text search in the review text")
+class ReviewQuerySerializer(QuerySerializer):
+    q = StrictCharField(max_length=200, required=False, help_text="Full-text search in the review text")
 
 
 class NotificationSerializer(serializers.Serializer):
@@ -155,16 +165,16 @@ class MarkReadSerializer(serializers.Serializer):
 
 
 class FilmListWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
-    description = serializers.CharField(max_length=2000, allow_blank=True, required=False, trim_whitespace=False)
-    is_public = serializers.BooleanField(required=False)
+    name = StrictCharField(max_length=100)
+    description = StrictCharField(max_length=2000, allow_blank=True, required=False, trim_whitespace=False)
+    is_public = StrictBooleanField(required=False)
 
 
 class FilmListSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     owner = UserSummarySerializer()
-    name = serializers.CharField()
-    description = serializers.CharField()
+    name = StrictCharField()
+    description = StrictCharField()
     is_public = serializers.BooleanField()
     entry_count = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -174,7 +184,7 @@ class FilmListSerializer(serializers.Serializer):
 class ListEntrySerializer(serializers.Serializer):
     position = serializers.IntegerField()
     movie = MovieSummarySerializer()
-    note = serializers.CharField()
+    note = StrictCharField()
     added_at = serializers.DateTimeField()
 
 
@@ -184,25 +194,25 @@ class FilmListDetailSerializer(FilmListSerializer):
 
 class ListEntryWriteSerializer(serializers.Serializer):
     movie_id = serializers.IntegerField(min_value=1)
-    note = serializers.CharField(max_length=1000, allow_blank=True, required=False, trim_whitespace=False)
+    note = StrictCharField(max_length=1000, allow_blank=True, required=False, trim_whitespace=False)
 
 
 class ListEntryNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=1000, allow_blank=True, trim_whitespace=False)
+    note = StrictCharField(max_length=1000, allow_blank=True, trim_whitespace=False)
 
 
 class ListOrderSerializer(serializers.Serializer):
     movie_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=LIST_MAX_ENTRIES)
 
 
-class FeedQuerySerializer(serializers.Serializer):
+class FeedQuerySerializer(QuerySerializer):
     limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
-    cursor = serializers.CharField(max_length=200, required=False, help_text="next_cursor of the page before")
+    cursor = StrictCharField(max_length=200, required=False, help_text="next_cursor of the page before")
 
 
 class FeedListSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = StrictCharField()
 
 
 class FeedSubjectSerializer(serializers.Serializer):
@@ -237,5 +247,5 @@ class FeedItemSerializer(serializers.Serializer):
 
 
 class FeedPageSerializer(serializers.Serializer):
-    next_cursor = serializers.CharField(allow_null=True)
+    next_cursor = StrictCharField(allow_null=True)
     results = FeedItemSerializer(many=True)

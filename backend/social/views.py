@@ -506,7 +506,7 @@ class ListEntryView(APIView):
 
     @extend_schema(request=ListEntryNoteSerializer, responses={200: ListEntrySerializer, **ERROR_RESPONSES})
     def patch(self, request, list_id: int, movie_id: int):
-        note = _valid(ListEntryNoteSerializer, request)["note"]
+        note = _valid(ListEntryNoteSerializer, request, partial=True).get("note")
         return Response(
             ListEntrySerializer(list_services.list_entry_update(request.user, list_id, movie_id, note=note)).data
         )

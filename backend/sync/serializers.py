@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from backend.core.fields import StrictCharField
 from backend.sync.models import Delivery
 
 TARGET_CHOICES = Delivery.TARGETS
@@ -7,7 +8,7 @@ TARGET_CHOICES = Delivery.TARGETS
 
 class DeliverySerializer(serializers.ModelSerializer):
     event_id = serializers.IntegerField()
-    event_type = serializers.CharField(source="event.event_type")
+    event_type = StrictCharField(source="event.event_type")
     aggregate = serializers.SerializerMethodField()
     version = serializers.IntegerField(source="event.version")
 
@@ -32,7 +33,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 class RetrySerializer(serializers.Serializer):
-    delivery_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=10000)
+    delivery_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=1000)
     target = serializers.ChoiceField(choices=TARGET_CHOICES, required=False)
 
 

@@ -80,14 +80,16 @@ def list_entry_add(user, list_id: int, movie_id: int, *, note: str = "") -> List
         return entry
 
 
-def list_entry_update(user, list_id: int, movie_id: int, *, note: str) -> ListEntry:
+def list_entry_update(user, list_id: int, movie_id: int, *, note: str | None) -> ListEntry:
+    """Change an entry's note; `None` (a PATCH without `note`) leaves it as it is."""
     with service_transaction():
         film_list = _owned_list(user, list_id, lock=True)
         entry = film_list.entries.filter(movie_id=movie_id).first()
         if entry is None:
             raise NotFound("The film is not on the list.")
-        entry.note = note
-        entry.save(update_fields=["note"])
+        if note is not None:
+            entry.note = note
+            entry.save(update_fields=["note"])
         return entry
 
 

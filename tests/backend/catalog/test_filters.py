@@ -133,10 +133,18 @@ def test_ordering_sorts_both_ways(api_client, shelf, ordering, expected):
 
 
 def test_an_out_of_range_year_answers_an_empty_page_not_a_500(api_client, shelf):
-    response = api_client.get(MOVIES, {"year_min": "1e30"})
+    response = api_client.get(MOVIES, {"year_min": "9" * 30})
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("year", ["1e30", "1999.5"])
+def test_a_year_that_is_not_a_whole_number_is_400_naming_it(api_client, shelf, year):
+    response = api_client.get(MOVIES, {"year_min": year})
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["year_min"]
 
 
 # ------------------------------------------------------------------ full-text search

@@ -176,7 +176,8 @@ def test_with_the_vector_store_down_postgres_answers_alone_and_says_so(api_clien
         ({"q": "heat", "limit": 0}, "limit"),
         ({"q": "heat", "limit": 51}, "limit"),
         ({"q": "heat", "year_min": "soon"}, "year_min"),
-        ({"q": "heat", "year_min": 2000, "year_max": 1990}, "year_max"),
+        ({"q": "heat", "genre": ""}, "genre"),
+        ({"q": "heat", "limit": [5, 6]}, "limit"),
         ({"q": "heat", "language": "a-very-long-code"}, "language"),
     ],
 )
