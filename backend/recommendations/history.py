@@ -17,7 +17,8 @@ CONTENT_NEGATIVES_MAX = 15
 POSITIVE_SCORE = 4.0
 NEGATIVE_SCORE = 2.0
 
-# kind, movie id, score, when; favourite genres come as kind 'genre' with the genre's name. The
+# kind, movie id, score, when; favourite genres come as kind 'genre' with the genre's name, and the
+# people a block hides (either way) as kind 'blocked' with their user id in the id column. The
 # newest training run's id rides along so a retrain changes the cache key.
 _STATE = """
     SELECT 'rating', movie_id, score::float8, NULL, extract(epoch FROM updated_at) FROM social_rating WHERE user_id = %(u)s
