@@ -38,6 +38,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from backend.importers.movielens import ML100K_GENRES  # plain Python: no Django is set up
 from vectors.edge_backend import EdgeVectorStore
 from vectors.settings import SCALAR_INT8, VectorSettings
 from vectors.text import movie_embedding_text
@@ -50,27 +51,6 @@ UPSERT_BATCH_SIZE = 2_000
 DEFAULT_IMDB = "../shared/datasets/imdb-top-1000/imdb_top_1000.csv"
 DEFAULT_ML100K = "../shared/datasets/ml-100k/u.item"
 DEFAULT_CATALOG = str(ROOT / "backend/demo/data/catalog.json")
-ML100K_GENRES = [
-    "unknown",
-    "Action",
-    "Adventure",
-    "Animation",
-    "Children's",
-    "Comedy",
-    "Crime",
-    "Documentary",
-    "Drama",
-    "Fantasy",
-    "Film-Noir",
-    "Horror",
-    "Musical",
-    "Mystery",
-    "Romance",
-    "Sci-Fi",
-    "Thriller",
-    "War",
-    "Western",
-]
 CACHE_DIRECTORY = ROOT / ".local" / "bench"
 # The settings before this benchmark: chosen to reach 0.98 on i.i.d. vectors.
 IID_SETTINGS = (32, 200, 512)
