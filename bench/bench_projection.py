@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -49,27 +48,6 @@ WORKER_BOOT = (
     "p.BATCH_SIZE, d.GRAPH_BATCH_SIZE = int(sys.argv[1]), int(sys.argv[2]); "
     "from celery.__main__ import main; sys.argv = ['celery'] + sys.argv[3:]; main()"
 )
-
-
-def start_engines():
-    from embedded.graph import EmbeddedGraphServer, free_port
-    from embedded.postgres import use_embedded_postgres
-    from embedded.redis import EmbeddedRedis
-
-    use_embedded_postgres()
-    broker = EmbeddedRedis(DATA / "redis", append_only=False)
-    broker.start()
-    graph_server = EmbeddedGraphServer(DATA / "graph", free_port(), free_port(), secrets.token_urlsafe(16))
-    graph_server.start()
-    settings = graph_server.settings()
-    os.environ.update(
-        CELERY_BROKER_URL=broker.broker_url,
-        NEO4J_URI=settings.uri,
-        NEO4J_USER=settings.user,
-        NEO4J_PASSWORD=settings.password,
-        NEO4J_DATABASE=settings.database,
-    )
-    return broker, graph_server
 
 
 def configure(path: dict[str, int]) -> None:
@@ -249,7 +227,9 @@ def main() -> None:
 
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
-    broker, graph_server = start_engines()
+    from engines import start_engines  # bench/engines.py, beside this script
+
+    broker, graph_server = start_engines(DATA)
     try:
         import django
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import secrets
 import subprocess
 import sys
 import time
@@ -31,30 +30,6 @@ os.environ.update(
     QDRANT_PATH=str(DATA / "qdrant"),
     SYNC_SWEEP_AFTER_SECONDS="30",
 )
-
-
-def start_engines():
-    from embedded.graph import EmbeddedGraphServer, free_port
-    from embedded.postgres import use_embedded_postgres
-    from embedded.redis import EmbeddedRedis
-
-    use_embedded_postgres()
-    broker = EmbeddedRedis(DATA / "redis", append_only=False)
-    broker.start()
-    bolt, http = free_port(), free_port()
-    graph_server = EmbeddedGraphServer(
-        DATA / "graph", bolt, http if http != bolt else bolt + 1, secrets.token_urlsafe(16)
-    )
-    graph_server.start()
-    settings = graph_server.settings()
-    os.environ.update(
-        CELERY_BROKER_URL=broker.broker_url,
-        NEO4J_URI=settings.uri,
-        NEO4J_USER=settings.user,
-        NEO4J_PASSWORD=settings.password,
-        NEO4J_DATABASE=settings.database,
-    )
-    return broker, graph_server
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
@@ -79,7 +54,9 @@ def main() -> None:
     import shutil
 
     shutil.rmtree(DATA, ignore_errors=True)
-    broker, graph_server = start_engines()
+    from engines import start_engines  # bench/engines.py, beside this script
+
+    broker, graph_server = start_engines(DATA)
     worker = None
     try:
         import django

@@ -1,0 +1,32 @@
+"""The engines a benchmark with a real sync needs: the embedded Postgres, a Redis broker without
+persistence and an ArcadeDB Bolt engine, under `data_dir`; this process's environment points at
+them, so Django, Celery and worker processes started afterwards use them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from embedded.graph import EmbeddedGraphServer, free_port
+from embedded.postgres import use_embedded_postgres
+from embedded.redis import EmbeddedRedis
+
+
+def start_engines(data_dir: Path) -> tuple[EmbeddedRedis, EmbeddedGraphServer]:
+    use_embedded_postgres()
+    broker = EmbeddedRedis(data_dir / "redis", append_only=False)
+    broker.start()
+    bolt_port = free_port()
+    http_port = next(port for port in iter(free_port, None) if port != bolt_port)
+    graph_server = EmbeddedGraphServer(data_dir / "graph", bolt_port, http_port, secrets.token_urlsafe(16))
+    graph_server.start()
+    settings = graph_server.settings()
+    os.environ.update(
+        CELERY_BROKER_URL=broker.broker_url,
+        NEO4J_URI=settings.uri,
+        NEO4J_USER=settings.user,
+        NEO4J_PASSWORD=settings.password,
+        NEO4J_DATABASE=settings.database,
+    )
+    return broker, graph_server
