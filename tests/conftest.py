@@ -11,6 +11,17 @@ import pytest
 pytest_plugins = ["tests.fixtures_graph", "tests.fixtures_vectors"]
 
 
+@pytest.fixture(autouse=True)
+def empty_caches() -> Iterator[None]:
+    """Each test starts with empty caches: a debounce key or a throttle count left by the test
+    before would otherwise decide whether this one's recompute is enqueued or its request admitted."""
+    from django.core.cache import caches
+
+    yield
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture(scope="session")
 def vector_shard_settings(tmp_path_factory):
     """The process's vector store for API and sync tests: an embedded Edge shard, as `make run` uses."""
