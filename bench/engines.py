@@ -14,19 +14,24 @@ from embedded.redis import EmbeddedRedis
 
 
 def start_engines(data_dir: Path) -> tuple[EmbeddedRedis, EmbeddedGraphServer]:
-    use_embedded_postgres()
     broker = EmbeddedRedis(data_dir / "redis", append_only=False)
     broker.start()
+    os.environ["CELERY_BROKER_URL"] = broker.broker_url
+    return broker, start_graph(data_dir)
+
+
+def start_graph(data_dir: Path) -> EmbeddedGraphServer:
+    """The embedded Postgres and an ArcadeDB Bolt engine, without a broker (tasks go nowhere)."""
+    use_embedded_postgres()
     bolt_port = free_port()
     http_port = next(port for port in iter(free_port, None) if port != bolt_port)
     graph_server = EmbeddedGraphServer(data_dir / "graph", bolt_port, http_port, secrets.token_urlsafe(16))
     graph_server.start()
     settings = graph_server.settings()
     os.environ.update(
-        CELERY_BROKER_URL=broker.broker_url,
         NEO4J_URI=settings.uri,
         NEO4J_USER=settings.user,
         NEO4J_PASSWORD=settings.password,
         NEO4J_DATABASE=settings.database,
     )
-    return broker, graph_server
+    return graph_server

@@ -35,6 +35,12 @@ from graph.types import Versioned, to_epoch_seconds
 # per-command timeout and heap limits (ArcadeDB keeps a transaction's changes in memory).
 BATCH_SIZE = 2_000
 CLEAR_BATCH_SIZE = 20_000
+# Rows per read of `projected_versions`: the engine returns a few thousand rows a second on a busy
+# 2-core machine, so a page stays a few seconds under its 10 s per-command timeout (one scan of
+# 100k relationships did not).
+VERSIONS_PAGE_SIZE = 5_000
+# Below every Postgres id (ids are positive): the keyset cursor before the first page.
+_BEFORE_EVERY_ID = -(2**63)
 
 Coerce = Callable[[Any], Any]
 
@@ -129,8 +135,12 @@ RETURN count(tomb) AS applied
 """
 
     @cached_property
-    def versions_query(self) -> str:
-        return f"MATCH (n:{self.label}) WHERE n.version IS NOT NULL RETURN n.id AS a, null AS b, n.version AS version"
+    def versions_page_query(self) -> str:
+        """The next `$limit` versioned nodes with an id above `$after`, by id (a keyset page)."""
+        return (
+            f"MATCH (n:{self.label}) WHERE n.id > $after AND n.version IS NOT NULL "
+            "RETURN n.id AS a, n.version AS version ORDER BY a LIMIT $limit"
+        )
 
 
 def _credits(people: Sequence[Mapping[str, Any]], role: str) -> list[dict[str, Any]]:
@@ -227,10 +237,29 @@ RETURN count(tomb) AS applied
 """
 
     @cached_property
-    def versions_query(self) -> str:
+    def degrees_page_query(self) -> str:
+        """The next `$limit` start nodes (placeholders too) with an id above `$after`, by id, each
+        with how many of these relationships leave it."""
+        return (
+            f"MATCH (a:{self.start.label}) WHERE a.id > $after WITH a ORDER BY a.id LIMIT $limit "
+            f"RETURN a.id AS id, COUNT {{ (a)-[:{self.rel_type}]->(:{self.end.label}) }} AS degree ORDER BY id"
+        )
+
+    @cached_property
+    def versions_window_query(self) -> str:
+        """Every relationship whose start node's id is in ($after, $last]."""
         return (
             f"MATCH (a:{self.start.label})-[r:{self.rel_type}]->(b:{self.end.label}) "
+            "WHERE a.id > $after AND a.id <= $last "
             "RETURN a.id AS a, b.id AS b, r.version AS version"
+        )
+
+    @cached_property
+    def versions_of_one_query(self) -> str:
+        """The next `$limit` relationships of start node `$start` with an end id above `$after`."""
+        return (
+            f"MATCH (a:{self.start.label} {{id: $start}})-[r:{self.rel_type}]->(b:{self.end.label}) "
+            "WHERE b.id > $after RETURN a.id AS a, b.id AS b, r.version AS version ORDER BY b LIMIT $limit"
         )
 
 
@@ -326,9 +355,65 @@ def clear_all() -> int:
 
 def projected_versions(kind: str) -> dict[str, int]:
     """Aggregate key -> version of every `kind` entity present in the graph (tombstones and
-    version-less placeholder nodes excluded). Unbounded by design: a full scan for
-    reconciliation with Postgres, one read transaction."""
+    version-less placeholder nodes excluded), for reconciliation with Postgres.
+
+    Read in keyset pages, one read transaction each and none returning more than
+    VERSIONS_PAGE_SIZE rows, so no query outgrows the engine's per-command timeout however large
+    the graph: nodes by id; relationships by windows of consecutive start nodes whose degrees add
+    up to at most a page (a start node with more than a page of relationships is paged on its own,
+    by end id). Not a snapshot: an entity written during the scan may be seen or missed, which
+    reconcile reports as drift and a repair (the current state, sent again) settles.
+    """
     if kind not in PROJECTIONS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {tuple(PROJECTIONS)}")
-    rows = driver.read_rows(PROJECTIONS[kind].versions_query, {})
-    return {Versioned.key_of((r["a"],) if r["b"] is None else (r["a"], r["b"])): r["version"] for r in rows}
+    projection = PROJECTIONS[kind]
+    if isinstance(projection, EdgeProjection):
+        return _edge_versions(projection)
+    found: dict[str, int] = {}
+    after = _BEFORE_EVERY_ID
+    while True:
+        rows = driver.read_rows(projection.versions_page_query, {"after": after, "limit": VERSIONS_PAGE_SIZE})
+        found.update((Versioned.key_of((r["a"],)), r["version"]) for r in rows)
+        if len(rows) < VERSIONS_PAGE_SIZE:
+            return found
+        after = rows[-1]["a"]
+
+
+def _edge_versions(projection: EdgeProjection) -> dict[str, int]:
+    found: dict[str, int] = {}
+
+    def add(rows: list[dict[str, Any]]) -> None:
+        found.update((Versioned.key_of((r["a"], r["b"])), r["version"]) for r in rows)
+
+    after = _BEFORE_EVERY_ID
+    while True:
+        starts = driver.read_rows(projection.degrees_page_query, {"after": after, "limit": VERSIONS_PAGE_SIZE})
+        window_after, window_rows = after, 0
+        for start in starts:
+            if start["degree"] > VERSIONS_PAGE_SIZE:
+                if window_rows:
+                    add(driver.read_rows(projection.versions_window_query, {"after": window_after, "last": after}))
+                _one_start_node(projection, start["id"], add)
+                window_after, window_rows = start["id"], 0
+            elif window_rows + start["degree"] > VERSIONS_PAGE_SIZE:
+                add(driver.read_rows(projection.versions_window_query, {"after": window_after, "last": after}))
+                window_after, window_rows = after, start["degree"]
+            else:
+                window_rows += start["degree"]
+            after = start["id"]
+        if window_rows:
+            add(driver.read_rows(projection.versions_window_query, {"after": window_after, "last": after}))
+        if len(starts) < VERSIONS_PAGE_SIZE:
+            return found
+
+
+def _one_start_node(projection: EdgeProjection, start: int, add: Callable[[list[dict[str, Any]]], None]) -> None:
+    after = _BEFORE_EVERY_ID
+    while True:
+        rows = driver.read_rows(
+            projection.versions_of_one_query, {"start": start, "after": after, "limit": VERSIONS_PAGE_SIZE}
+        )
+        add(rows)
+        if len(rows) < VERSIONS_PAGE_SIZE:
+            return
+        after = rows[-1]["b"]

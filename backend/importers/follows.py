@@ -9,14 +9,19 @@ same ratings and seed give the same follows.
   vectors, and picks d of them without replacement with weight exp(FOLLOW_TASTE_SHARPNESS · cosine)
   (Efraimidis–Spirakis keys). Similar users are far more likely to follow each other, but not only
   them: a follow graph is not a nearest-neighbour graph.
-- Pure Python on sparse vectors: a few seconds for ml-100k's 943 users.
+- Seeded with numpy's default generator (PCG64): all degrees are drawn first, in user order, then
+  each user's candidates and keys, in user order. The taste vectors are one sparse matrix (CSR
+  arrays) and a user's cosines one gather over its candidates' rows, so the work is numpy's: for
+  6,000 users and 1M ratings, 2.2-2.9 s of CPU where the dict-per-user loop it replaces took
+  6.6-8.4 s (measured side by side on the 2-core machine, busy).
 """
 
 from __future__ import annotations
 
-import math
-import random
 from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
 
 FOLLOW_MIN_DEGREE = 3
 FOLLOW_PARETO_ALPHA = 1.5
@@ -25,54 +30,76 @@ FOLLOW_CANDIDATES_PER_FOLLOW = 5
 FOLLOW_MIN_CANDIDATES = 50
 FOLLOW_TASTE_SHARPNESS = 6.0
 
-Vector = dict[int, float]
+
+@dataclass(frozen=True)
+class TasteMatrix:
+    """Row i: user i's ratings minus their own mean, scaled to length 1 (empty for a flat rater),
+    as CSR arrays over columns numbered per movie."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    columns: int
 
 
-def taste_vectors(ratings: Mapping[int, Mapping[int, float]]) -> dict[int, Vector]:
-    """Each user's ratings minus their own mean, scaled to length 1 (empty for a flat rater)."""
-    vectors: dict[int, Vector] = {}
-    for user, scores in ratings.items():
-        if not scores:
-            vectors[user] = {}
+def taste_matrix(ratings: Mapping[int, Mapping[int, float]], users: list[int]) -> TasteMatrix:
+    lengths = np.zeros(len(users), dtype=np.int64)
+    movies: list[np.ndarray] = []
+    data: list[np.ndarray] = []
+    for row, user in enumerate(users):
+        scores = ratings[user]
+        values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+        centred = values - values.mean() if len(values) else values
+        norm = float(np.sqrt(centred @ centred))
+        if not norm:
             continue
-        mean = sum(scores.values()) / len(scores)
-        centred = {movie: score - mean for movie, score in scores.items()}
-        norm = math.sqrt(sum(value * value for value in centred.values()))
-        vectors[user] = {movie: value / norm for movie, value in centred.items()} if norm else {}
-    return vectors
+        lengths[row] = len(values)
+        movies.append(np.fromiter(scores.keys(), dtype=np.int64, count=len(scores)))
+        data.append(centred / norm)
+    if not data:
+        return TasteMatrix(np.zeros(len(users) + 1, dtype=np.int64), np.zeros(0, np.int64), np.zeros(0), 0)
+    columns, indices = np.unique(np.concatenate(movies), return_inverse=True)
+    return TasteMatrix(np.concatenate(([0], np.cumsum(lengths))), indices, np.concatenate(data), len(columns))
 
 
-def cosine(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(value * b.get(movie, 0.0) for movie, value in a.items())
+def cosines(taste: TasteMatrix, row: int, candidates: np.ndarray, dense: np.ndarray) -> np.ndarray:
+    """Cosine of row `row` with each candidate row; `dense` is a zeroed buffer of one row's width."""
+    start, end = taste.indptr[row], taste.indptr[row + 1]
+    dense[taste.indices[start:end]] = taste.data[start:end]
+    starts, ends = taste.indptr[candidates], taste.indptr[candidates + 1]
+    lengths = ends - starts
+    # Every stored entry of every candidate row, in row order: its position in `indices`/`data`.
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    positions = np.arange(int(lengths.sum())) + offsets
+    products = taste.data[positions] * dense[taste.indices[positions]]
+    dense[taste.indices[start:end]] = 0.0
+    return np.bincount(np.repeat(np.arange(len(candidates)), lengths), weights=products, minlength=len(candidates))
 
 
-def out_degree(rng: random.Random, others: int) -> int:
-    return min(others, FOLLOW_MAX_DEGREE, round(FOLLOW_MIN_DEGREE * rng.paretovariate(FOLLOW_PARETO_ALPHA)))
+def out_degrees(rng: np.random.Generator, users: int) -> np.ndarray:
+    pareto = rng.pareto(FOLLOW_PARETO_ALPHA, size=users) + 1.0  # numpy's is Lomax: Pareto minus 1
+    degrees = np.round(FOLLOW_MIN_DEGREE * pareto).astype(np.int64)
+    return np.minimum(degrees, min(users - 1, FOLLOW_MAX_DEGREE))
 
 
 def synthesize_follows(ratings: Mapping[int, Mapping[int, float]], *, seed: int) -> list[tuple[int, int]]:
     """(follower, followee) pairs over the users of `ratings` (user -> movie -> score)."""
-    rng = random.Random(seed)
     users = sorted(ratings)
-    vectors = taste_vectors(ratings)
+    if len(users) < 2:
+        return []
+    rng = np.random.default_rng(seed)
+    taste = taste_matrix(ratings, users)
+    dense = np.zeros(taste.columns)
+    others = len(users) - 1
     pairs: list[tuple[int, int]] = []
-    for user in users:
-        others = len(users) - 1
-        degree = out_degree(rng, others)
+    for row, degree in enumerate(out_degrees(rng, len(users))):
         if degree <= 0:
             continue
-        pool_size = min(others, max(FOLLOW_MIN_CANDIDATES, FOLLOW_CANDIDATES_PER_FOLLOW * degree))
-        pool: set[int] = set(users) - {user} if pool_size == others else set()
-        while len(pool) < pool_size:
-            candidate = users[rng.randrange(len(users))]
-            if candidate != user:
-                pool.add(candidate)
-        keyed = []
-        for candidate in sorted(pool):
-            weight = math.exp(FOLLOW_TASTE_SHARPNESS * cosine(vectors[user], vectors[candidate]))
-            keyed.append((rng.random() ** (1.0 / weight), candidate))
-        keyed.sort(reverse=True)
-        pairs.extend((user, candidate) for _, candidate in keyed[:degree])
+        pool_size = min(others, max(FOLLOW_MIN_CANDIDATES, FOLLOW_CANDIDATES_PER_FOLLOW * int(degree)))
+        candidates = np.sort(rng.choice(others, size=pool_size, replace=False))
+        candidates[candidates >= row] += 1  # every user but this one
+        weights = np.exp(FOLLOW_TASTE_SHARPNESS * cosines(taste, row, candidates, dense))
+        keys = np.log(rng.random(pool_size)) / weights  # log of u^(1/w): same order, no underflow
+        chosen = candidates[np.argsort(-keys, kind="stable")[:degree]]
+        pairs.extend((users[row], users[int(c)]) for c in chosen)
     return pairs

@@ -202,3 +202,46 @@ def test_clear_all_deletes_everything_in_batches(graph, monkeypatch):
 def test_projected_versions_rejects_unknown_kind(graph):
     with pytest.raises(ValueError, match="kind"):
         projection.projected_versions("comment")
+
+
+def test_projected_versions_reads_in_bounded_keyset_pages(graph, monkeypatch):
+    """Every read returns at most a page: nodes by id, edges by windows of start nodes whose
+    degrees fit a page, a start node with more than a page on its own; placeholders, tombstones
+    and other relationship types are left out."""
+    monkeypatch.setattr(projection, "VERSIONS_PAGE_SIZE", 4)
+    degrees = {1: 6, 2: 2, 3: 2, 4: 0, 5: 3, 6: 4, 7: 9, 8: 1}
+    for user_id in degrees:
+        user(user_id, version=user_id + 1)
+    for movie_id in range(101, 111):
+        movie(movie_id, version=movie_id - 99)
+    expected = {}
+    for user_id, degree in degrees.items():
+        for movie_id in range(101, 101 + degree):
+            rate(user_id, movie_id, 4.0, version=user_id * 10 + movie_id % 10)
+            expected[f"{user_id}:{movie_id}"] = user_id * 10 + movie_id % 10
+    rate(20, 101, 3.0, version=5)  # user 20 is a placeholder, its rating counts
+    expected["20:101"] = 5
+    rate(8, 200, 3.0, version=1)  # movie 200 becomes a placeholder
+    expected["8:200"] = 1
+    apply_one("rating", (2, 109), 3, None)  # a tombstone only
+    follow(2, 3)
+    follow(2, 4)
+    follow(2, 5)
+
+    reads: list[int] = []
+    read_rows = driver.read_rows
+
+    def counted(query, params):
+        rows = read_rows(query, params)
+        reads.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(driver, "read_rows", counted)
+    assert projection.projected_versions("rating") == expected
+    assert len(reads) >= 8 and max(reads) <= 4
+    reads.clear()
+    assert projection.projected_versions("movie") == {str(m): m - 99 for m in range(101, 111)}
+    assert reads == [4, 4, 2]
+    reads.clear()
+    assert projection.projected_versions("user") == {str(u): u + 1 for u in degrees}
+    assert projection.projected_versions("follow") == {"2:3": 1, "2:4": 1, "2:5": 1}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from datetime import UTC, datetime
 from decimal import Decimal
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from backend.catalog.models import Movie
+from backend.importers import follows as follow_synthesis
 from backend.importers.follows import synthesize_follows
 from backend.social.models import Follow, Like, Rating
 from backend.sync.models import OutboxEvent
@@ -166,10 +170,34 @@ def test_synthesized_follows_are_seeded_heavy_tailed_and_follow_taste():
     pairs = synthesize_follows(ratings, seed=1)
 
     assert pairs == synthesize_follows(ratings, seed=1) != synthesize_follows(ratings, seed=2)
-    same_camp = sum(1 for a, b in pairs if (a < 60) == (b < 60))
-    assert same_camp / len(pairs) > 0.9
+    # A user following more than their own camp holds must cross over; those following at most 20
+    # choose freely among at least 50 candidates, and taste decides (at random: half and half).
+    degree = Counter(a for a, _ in pairs)
+    free = [(a, b) for a, b in pairs if degree[a] <= 20]
+    assert sum(1 for a, b in free if (a < 60) == (b < 60)) / len(free) > 0.95
     degrees = sorted((sum(1 for a, _ in pairs if a == user) for user in ratings), reverse=True)
     assert degrees[0] >= 4 * degrees[len(degrees) // 2]  # a long tail above the median
+
+
+def test_taste_cosines_are_those_of_mean_centred_unit_vectors():
+    ratings = {1: {10: 5.0, 11: 1.0, 12: 3.0}, 2: {10: 4.0, 11: 2.0}, 3: {12: 3.0, 13: 3.0}, 4: {11: 5.0, 13: 1.0}}
+    users = sorted(ratings)
+    taste = follow_synthesis.taste_matrix(ratings, users)
+
+    def unit(scores):
+        mean = sum(scores.values()) / len(scores)
+        centred = {m: s - mean for m, s in scores.items()}
+        norm = math.sqrt(sum(v * v for v in centred.values()))
+        return {m: v / norm for m, v in centred.items()} if norm else {}
+
+    dense = np.zeros(taste.columns)
+    for row, user in enumerate(users):
+        others = np.array([i for i in range(len(users)) if i != row])
+        expected = [
+            sum(v * unit(ratings[users[i]]).get(m, 0.0) for m, v in unit(ratings[user]).items()) for i in others
+        ]
+        assert follow_synthesis.cosines(taste, row, others, dense) == pytest.approx(expected)
+        assert not dense.any()  # the buffer is handed back zeroed
 
 
 def test_films_of_one_file_a_year_apart_stay_two_films_across_batches(tmp_path, monkeypatch):
