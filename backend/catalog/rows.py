@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection
 
 from backend.catalog.serializers import MIN_RATERS_SHOWN
+from backend.core.sql import int_array
 
 # The columns of a row, in this order, for a query that reads `catalog_movie` as `m`; the genre
 # names come last, sorted as the serializers list them (Genre's ordering).
@@ -25,7 +26,7 @@ MOVIE_ROW_SELECT = """
 MOVIE_ROW_WIDTH = 12
 YEAR, GENRES = 2, 11
 
-_ROWS = f"SELECT {MOVIE_ROW_SELECT} FROM catalog_movie m WHERE m.id = ANY(%s)"
+_ROWS = f"SELECT {MOVIE_ROW_SELECT} FROM catalog_movie m WHERE m.id = ANY(%s::bigint[])"
 
 
 def movie_values(movie_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
@@ -33,7 +34,7 @@ def movie_values(movie_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
     if not movie_ids:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(_ROWS, [list(movie_ids)])
+        cursor.execute(_ROWS, [int_array(movie_ids)])
         return {row[0]: row for row in cursor.fetchall()}
 
 
