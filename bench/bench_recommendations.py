@@ -1,6 +1,7 @@
 """Benchmark of the recommender: training time by catalogue size, and GET /api/me/recommendations/.
 
-Usage: .venv/bin/python bench/bench_recommendations.py [--quick] [--skip-latency] [--profile FILE]
+Usage: .venv/bin/python bench/bench_recommendations.py [--quick] [--skip-latency] [--skip-training]
+       [--profile FILE] [--reuse]
 
 (1) Training (recommender.neighbours.train_ease, no Django) on synthetic interactions with a
     Zipf-like film popularity: ml-latest-small scale (610 users, 9.7k films, 100k interactions),
@@ -97,44 +98,35 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def time_serving(quick: bool, profile: Path | None = None) -> None:
-    import cProfile
-    import pstats
-
-    import django
-
-    from embedded.postgres import use_embedded_postgres
-
-    use_embedded_postgres()
-    django.setup()
+def _load_serving_data(users: int, items: int, genre_names: list[str], reuse: bool) -> None:
+    """ml-latest-small scale in the bench's own Postgres, ranked and trained; with `reuse`, what an
+    earlier run loaded (same counts, a training run) is kept as it is."""
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection, transaction
-    from django.test import Client
-    from rest_framework_simplejwt.tokens import AccessToken
 
-    import vectors
     from backend.accounts.models import Profile
     from backend.catalog import rankings
     from backend.catalog.models import Genre, Movie
+    from backend.recommendations.models import TrainingRun
     from backend.recommendations.training import train_recommender
     from backend.social.models import Rating
-    from embedded.graph import EmbeddedGraphServer, free_port
-    from graph import driver, schema
-    from vectors.types import MoviePayload, MoviePoint
 
     User = get_user_model()
-    call_command("migrate", verbosity=0)
+    if (
+        reuse
+        and TrainingRun.objects.exists()
+        and Movie.objects.count() == items
+        and User.objects.filter(username__startswith="viewer").count() == users
+    ):
+        print("\nreusing the data and the training run of an earlier run (--reuse)")
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE catalog_movie, catalog_genre, catalog_movie_genres, social_rating, social_like, "
             "recommendations_itemneighbour, recommendations_trainingrun, recommendations_hiddenmovie, "
             "accounts_profile, auth_user, sync_outboxevent, sync_delivery RESTART IDENTITY CASCADE"
         )
-    users, items = 610, 9_700
     matrix = synthetic(users, items, 100_000).tocoo()
-    genre_names = [f"Genre {i}" for i in range(20)]
     with transaction.atomic():
         genres = Genre.objects.bulk_create([Genre(name=name) for name in genre_names])
         movies = Movie.objects.bulk_create(
@@ -162,25 +154,62 @@ def time_serving(quick: bool, profile: Path | None = None) -> None:
         f"\ntrain_recommender at ml-latest-small scale: {run.interactions} interactions, {run.movies} films, "
         f"{run.pairs} pairs stored, {time.perf_counter() - started:.1f} s end to end ({run.seconds:.1f} s in the run)"
     )
+
+
+def _fill_vector_shard(movie_ids: list[int], genre_names: list[str]) -> None:
+    """Random unit plot vectors for every film (the content source's store), in a fresh shard."""
+    import vectors
+    from vectors.types import MoviePayload, MoviePoint
+
     vectors.bootstrap()
     store = vectors.get_vector_store()
     dimension = vectors.get_embedder().dimension
-    unit = np.random.default_rng(3).standard_normal((items, dimension)).astype(np.float32)
+    unit = np.random.default_rng(3).standard_normal((len(movie_ids), dimension)).astype(np.float32)
     unit /= np.linalg.norm(unit, axis=1, keepdims=True)
-    for start in range(0, items, 1_000):
+    for start in range(0, len(movie_ids), 1_000):
         store.upsert(
             [
                 MoviePoint(
-                    movie_id=movies[i].id,
+                    movie_id=movie_ids[i],
                     vector=unit[i],
                     payload=MoviePayload(
-                        movies[i].id, f"Film {i}", 1950 + i % 70, (genre_names[i % 20],), "", 0.0, "h", 1
+                        movie_ids[i], f"Film {i}", 1950 + i % 70, (genre_names[i % 20],), "", 0.0, "h", 1
                     ),
                 )
-                for i in range(start, min(items, start + 1_000))
+                for i in range(start, min(len(movie_ids), start + 1_000))
             ]
         )
     store.optimize()
+
+
+def time_serving(quick: bool, profile: Path | None = None, reuse: bool = False) -> None:
+    import cProfile
+    import pstats
+
+    import django
+
+    from embedded.postgres import use_embedded_postgres
+
+    use_embedded_postgres()
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from backend.catalog.models import Movie
+    from embedded.graph import EmbeddedGraphServer, free_port
+    from graph import driver, schema
+
+    User = get_user_model()
+    call_command("migrate", verbosity=0)
+    users, items = 610, 9_700
+    genre_names = [f"Genre {i}" for i in range(20)]
+    _load_serving_data(users, items, genre_names, reuse)
+    _fill_vector_shard(list(Movie.objects.order_by("id").values_list("id", flat=True)), genre_names)
     graph_dir = Path(tempfile.mkdtemp(prefix="bench-recs-graph-"))
     server = EmbeddedGraphServer(graph_dir, bolt_port=free_port(), http_port=free_port(), password="bench-only-pass")
     server.start()
@@ -188,29 +217,45 @@ def time_serving(quick: bool, profile: Path | None = None) -> None:
         driver.configure(server.settings())
         schema.bootstrap()
         client = Client(HTTP_HOST="localhost")
+        people = list(User.objects.filter(username__startswith="viewer").order_by("id"))
         sample = people[: 40 if quick else 150]
         headers = {u.id: {"HTTP_AUTHORIZATION": f"Bearer {AccessToken.for_user(u)}"} for u in sample}
         for u in sample[:5]:
             client.get("/api/me/recommendations/", **headers[u.id])  # warm up
-        uncached, cached = [], []
+        queries = {}
+        for name in ("uncached", "cached"):
+            if name == "uncached":
+                cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                client.get("/api/me/recommendations/", **headers[sample[0].id])
+            queries[name] = len(captured)
+        uncached, cached, uncached_cpu, cached_cpu = [], [], [], []
         profiler = cProfile.Profile() if profile else None
         for u in sample:
             cache.clear()
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
             response = client.get("/api/me/recommendations/", **headers[u.id])
             if profiler:
                 profiler.disable()
             uncached.append((time.perf_counter() - started) * 1000)
+            uncached_cpu.append((time.process_time() - started_cpu) * 1000)
             assert response.status_code == 200, response.content
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             client.get("/api/me/recommendations/", **headers[u.id])
             cached.append((time.perf_counter() - started) * 1000)
+            cached_cpu.append((time.process_time() - started_cpu) * 1000)
         print(f"GET /api/me/recommendations/ over {len(sample)} users ({response.json()['sources']})")
-        print(f"{'':10} {'p50 ms':>8} {'p95 ms':>8}")
-        for name, values in (("uncached", uncached), ("cached", cached)):
-            print(f"{name:10} {statistics.median(values):8.1f} {percentile(values, 0.95):8.1f}")
+        # Wall time on a shared machine counts other processes' turns; this process's CPU time
+        # (the request's thread and the source threads) does not; Postgres's own share is in neither.
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"{'':10} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8} {'queries':>8}")
+        for name, values, cpu in (("uncached", uncached, uncached_cpu), ("cached", cached, cached_cpu)):
+            print(
+                f"{name:10} {statistics.median(values):8.1f} {percentile(values, 0.95):8.1f} "
+                f"{statistics.median(cpu):8.1f} {percentile(cpu, 0.95):8.1f} {queries[name]:8}"
+            )
         print(f"cached/uncached p95 ratio: {percentile(cached, 0.95) / percentile(uncached, 0.95):.2f}")
         if profiler and profile:
             profiler.dump_stats(profile)
@@ -226,11 +271,14 @@ def main() -> None:
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--skip-training", action="store_true", help="only the serving part")
     parser.add_argument("--profile", type=Path, help="cProfile the uncached requests, write the stats here")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the data and training run an earlier run left, if complete"
+    )
     args = parser.parse_args()
     if not args.skip_training:
         time_training(args.quick)
     if not args.skip_latency:
-        time_serving(args.quick, args.profile)
+        time_serving(args.quick, args.profile, args.reuse)
 
 
 if __name__ == "__main__":

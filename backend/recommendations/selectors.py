@@ -2,8 +2,9 @@
 
 Per request: the user's taste from Postgres (one query), each source's candidates (a source whose
 store is down is reported missing and the others answer), weighted reciprocal rank fusion
-(recommender.fusion), the filters and the genre cap on the first page, then one page hydrated with
-its reasons. Pages are cached per user under a key made of the user's own state, so their own
+(recommender.fusion), then one Postgres read of every candidate's row and of the user's films a
+reason may name (backend.catalog.rows), which serves the filters, the genre cap on the first page
+and the page itself, built as plain values with its reasons. Pages are cached per user under a key made of the user's own state, so their own
 rating, like, hide or preference change is a new key (a new list at once), and a retrain too.
 """
 
@@ -12,17 +13,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
 from rest_framework.renderers import JSONRenderer
 
-from backend.catalog.models import Movie
-from backend.catalog.selectors import movies_in_order_one_query
+from backend.catalog.rows import GENRES, YEAR, movie_row, movie_values
 from backend.recommendations.history import UserTaste, excluded_movie_ids, user_taste
 from backend.recommendations.sources import SOURCES, Candidate, Filters, closest_positive
 from backend.social.privacy import visible_owners
@@ -38,32 +36,6 @@ SOURCE_OK = "ok"
 SOURCE_UNAVAILABLE = "unavailable"
 SOURCE_EMPTY = "empty"
 SHOWN_FRIENDS = 3
-
-
-@dataclass(frozen=True)
-class Reason:
-    source: str
-    text: str
-    movie: dict[str, Any] | None = None
-    users: list[Any] = field(default_factory=list)
-    count: int | None = None
-    genre: str | None = None
-
-
-@dataclass
-class Recommendation:
-    movie: Any
-    score: float
-    sources: list[str]
-    reasons: list[Reason]
-
-
-@dataclass
-class RecommendationPage:
-    sources: dict[str, str]
-    page: int
-    has_next: bool
-    results: list[Recommendation]
 
 
 # The graph and the vector store answer over a socket or in native code, so their sources run on
@@ -95,27 +67,8 @@ def _candidates(taste: UserTaste, excluded: set[int], filters: Filters):
     return by_source, status
 
 
-_FACTS = """
-    SELECT m.id, m.year, coalesce(array_agg(g.name ORDER BY g.name) FILTER (WHERE g.name IS NOT NULL), '{}')
-    FROM catalog_movie m
-    LEFT JOIN catalog_movie_genres mg ON mg.movie_id = m.id
-    LEFT JOIN catalog_genre g ON g.id = mg.genre_id
-    WHERE m.id = ANY(%s)
-    GROUP BY m.id
-"""
-
-
-def _facts(movie_ids: list[int]) -> dict[int, tuple[int | None, list[str]]]:
-    """Year and genres of each candidate still in the catalogue, in one query."""
-    if not movie_ids:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(_FACTS, [movie_ids])
-        return {movie_id: (year, list(genres)) for movie_id, year, genres in cursor.fetchall()}
-
-
-def _passes(facts: tuple[int | None, list[str]], filters: Filters) -> bool:
-    year, genres = facts
+def _passes(values: tuple[Any, ...], filters: Filters) -> bool:
+    year, genres = values[YEAR], values[GENRES]
     if filters.genre and filters.genre not in genres:
         return False
     if filters.year_min is not None and (year is None or year < filters.year_min):
@@ -123,23 +76,31 @@ def _passes(facts: tuple[int | None, list[str]], filters: Filters) -> bool:
     return not (filters.year_max is not None and (year is None or year > filters.year_max))
 
 
+def _named_ids(taste: UserTaste) -> list[int]:
+    """The films of the user's own that a reason may name: the history scored against the
+    neighbour lists (collaborative) and the positives whose plots are compared (content)."""
+    return list(dict.fromkeys(taste.history() + taste.positives()))
+
+
 def fused_ranking(taste: UserTaste, filters: Filters, page_size: int):
-    """(ranked movie ids, per-source candidates by movie, source status, genres by movie)."""
+    """(ranked movie ids, fused scores, per-source candidates by movie, source status, movie row
+    columns by id: every candidate's and every film a reason may name)."""
     excluded = excluded_movie_ids(taste)
     by_source, status = _candidates(taste, excluded, filters)
     weights = {source.name: source.weight for source in SOURCES}
     fused = fuse({name: [c.movie_id for c in found] for name, found in by_source.items()}, weights)
-    facts = _facts([movie_id for movie_id, _ in fused])
-    ranked = [m for m, _ in fused if m in facts and m not in excluded and _passes(facts[m], filters)]
-    genres = {m: facts[m][1] for m in ranked}
+    # One read serves the filters and the genre cap (year, genres of each candidate still in the
+    # catalogue), the page's rows and the titles its reasons name.
+    rows = movie_values([movie_id for movie_id, _ in fused] + _named_ids(taste))
+    ranked = [m for m, _ in fused if m in rows and m not in excluded and _passes(rows[m], filters)]
     if not filters.genre:
-        ranked = cap_genres_first_page(ranked, genres, page_size)
+        ranked = cap_genres_first_page(ranked, {m: rows[m][GENRES] for m in ranked}, page_size)
     scores = dict(fused)
     proposals: dict[int, dict[str, Candidate]] = {}
     for name, found in by_source.items():
         for candidate in found:
             proposals.setdefault(candidate.movie_id, {}).setdefault(name, candidate)
-    return ranked, scores, proposals, status, genres
+    return ranked, scores, proposals, status, rows
 
 
 def _cache_key(taste: UserTaste, filters: Filters, page: int, page_size: int) -> str:
@@ -165,49 +126,56 @@ def recommendations_body(viewer, filters: Filters, *, page: int, page_size: int)
 
 
 def _page(viewer, taste: UserTaste, filters: Filters, page: int, page_size: int) -> tuple[dict[str, Any], dict]:
-    from backend.recommendations.serializers import RecommendationPageSerializer
-
-    ranked, scores, proposals, status, genres = fused_ranking(taste, filters, page_size)
+    """The page as RecommendationPageSerializer renders it, built as plain values (the serializer
+    declares the shape for the schema; tests hold the two equal)."""
+    ranked, scores, proposals, status, rows = fused_ranking(taste, filters, page_size)
     start = (page - 1) * page_size
     page_ids = ranked[start : start + page_size]
-    answer = RecommendationPage(
-        sources=status,
-        page=page,
-        has_next=len(ranked) > start + page_size,
-        results=_explain(viewer, taste, filters, page_ids, scores, proposals, genres),
+    data = {
+        "sources": {source.name: status[source.name] for source in SOURCES},
+        "page": page,
+        "has_next": len(ranked) > start + page_size,
+        "results": _explain(viewer, taste, filters, page_ids, scores, proposals, rows),
+    }
+    return data, status
+
+
+def _visible_friends(viewer, friend_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """UserSummarySerializer's shape of each of these users the viewer may see. The graph applied
+    the privacy rule; Postgres applies it again, so a privacy change the graph has not caught up
+    with still never names a private user."""
+    if not friend_ids:
+        return {}
+    rows = User.objects.filter(visible_owners(viewer), id__in=friend_ids).values_list(
+        "id", "username", "profile__display_name"
     )
-    return RecommendationPageSerializer(answer).data, status
+    return {uid: {"id": uid, "username": username, "display_name": name} for uid, username, name in rows}
 
 
-def _explain(viewer, taste, filters, page_ids, scores, proposals, genres) -> list[Recommendation]:
-    movies = movies_in_order_one_query(page_ids)
+def _reason(source: str, text: str, *, movie=None, users=(), count=None, genre=None) -> dict[str, Any]:
+    return {"source": source, "text": text, "movie": movie, "users": list(users), "count": count, "genre": genre}
+
+
+def _explain(viewer, taste, filters, page_ids, scores, proposals, rows) -> list[dict[str, Any]]:
     content_ids = [m for m in page_ids if "content" in proposals.get(m, {})]
     try:
         plot_like = closest_positive(taste, content_ids)
     except VectorStoreError:
         plot_like = {}
-    # Only the page's reasons are named: the titles of the films behind them, in one narrow query.
-    because_ids = {c.because_movie_id for m in page_ids for c in proposals.get(m, {}).values() if c.because_movie_id}
-    because_ids |= set(plot_like.values())
-    titles = dict(Movie.objects.filter(id__in=because_ids).values_list("id", "title")) if because_ids else {}
-    friend_ids = {uid for m in page_ids for c in proposals.get(m, {}).values() for uid in c.friend_ids}
-    # The graph applied the privacy rule; Postgres applies it again, so a privacy change the graph
-    # has not caught up with still never names a private user.
-    friends = (
-        User.objects.filter(visible_owners(viewer), id__in=friend_ids).select_related("profile").in_bulk()
-        if friend_ids
-        else {}
+    titles = {movie_id: values[1] for movie_id, values in rows.items()}
+    friends = _visible_friends(
+        viewer, {uid for m in page_ids for c in proposals.get(m, {}).values() for uid in c.friend_ids}
     )
     results = []
-    for movie in movies:
-        found = proposals.get(movie.id, {})
+    for movie_id in page_ids:
+        found = proposals.get(movie_id, {})
         reasons = []
         collaborative = found.get("collaborative")
         if collaborative and collaborative.because_movie_id in titles:
             title = titles[collaborative.because_movie_id]
             verb = "liked" if collaborative.because_movie_id in taste.likes else "rated"
             reasons.append(
-                Reason(
+                _reason(
                     "collaborative",
                     f"because you {verb} {title}",
                     movie={"id": collaborative.because_movie_id, "title": title},
@@ -218,21 +186,30 @@ def _explain(viewer, taste, filters, page_ids, scores, proposals, genres) -> lis
             people = "person" if social.friend_count == 1 else "people"
             named = [friends[uid] for uid in social.friend_ids if uid in friends][:SHOWN_FRIENDS]
             reasons.append(
-                Reason(
+                _reason(
                     "social",
                     f"{social.friend_count} {people} you follow liked it",
                     users=named,
                     count=social.friend_count,
                 )
             )
-        if "content" in found and plot_like.get(movie.id) in titles:
-            title = titles[plot_like[movie.id]]
-            reasons.append(Reason("content", f"a plot like {title}", movie={"id": plot_like[movie.id], "title": title}))
+        if "content" in found and plot_like.get(movie_id) in titles:
+            title = titles[plot_like[movie_id]]
+            reasons.append(
+                _reason("content", f"a plot like {title}", movie={"id": plot_like[movie_id], "title": title})
+            )
         if "popularity" in found:
-            genre = _popular_genre(filters, taste, genres.get(movie.id, []))
+            genre = _popular_genre(filters, taste, rows[movie_id][GENRES])
             text = f"top rated in {genre}" if genre else "top rated"
-            reasons.append(Reason("popularity", text, genre=genre))
-        results.append(Recommendation(movie, scores.get(movie.id, 0.0), sorted(found), reasons))
+            reasons.append(_reason("popularity", text, genre=genre))
+        results.append(
+            {
+                "movie": movie_row(rows[movie_id]),
+                "score": float(scores.get(movie_id, 0.0)),
+                "sources": sorted(found),
+                "reasons": reasons,
+            }
+        )
     return results
 
 

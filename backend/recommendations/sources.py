@@ -15,6 +15,7 @@ import numpy as np
 from django.db import connection
 
 import vectors
+from backend.core.sql import int_array
 from backend.recommendations.history import UserTaste
 from backend.recommendations.neighbour_rows import served_lists
 from graph import queries as graph_queries
@@ -142,7 +143,7 @@ def social(taste: UserTaste, excluded: set[int], filters: Filters) -> list[Candi
 
 _POPULAR = """
     SELECT m.id, m.rank_score FROM catalog_movie m
-    WHERE NOT (m.id = ANY(%(excluded)s))
+    WHERE NOT (m.id = ANY(%(excluded)s::bigint[]))
       AND (%(year_min)s::int IS NULL OR m.year >= %(year_min)s)
       AND (%(year_max)s::int IS NULL OR m.year <= %(year_max)s)
       AND (cardinality(%(genres)s::text[]) = 0 OR EXISTS (
@@ -161,7 +162,7 @@ def popularity(taste: UserTaste, excluded: set[int], filters: Filters) -> list[C
         cursor.execute(
             _POPULAR,
             {
-                "excluded": sorted(excluded),
+                "excluded": int_array(sorted(excluded)),
                 "year_min": filters.year_min,
                 "year_max": filters.year_max,
                 "genres": genres,

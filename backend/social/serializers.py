@@ -226,7 +226,20 @@ class FeedSubjectSerializer(serializers.Serializer):
 _VERB_NOUNS = {"rated": "film", "reviewed": "film", "liked": "film", "listed": "film", "followed": "person"}
 
 
+def feed_item_text(item) -> str:
+    """ "ada rated", "ada rated 12 films", "ada followed 3 people" (item: selectors.feed.FeedItem)."""
+    name = item.actor["display_name"] or item.actor["username"]
+    if item.count == 1:
+        return f"{name} {item.verb}"
+    noun = _VERB_NOUNS[item.verb]
+    return f"{name} {item.verb} {item.count} {noun}s" if noun == "film" else f"{name} followed {item.count} people"
+
+
 class FeedItemSerializer(serializers.Serializer):
+    """The shape of a feed item, for the schema: the view renders the page with `feed_page_data`,
+    which builds the same shape from the selector's plain values (tests/backend/social/test_feed.py
+    holds it equal to these serializers over model instances)."""
+
     actor = UserSummarySerializer()
     verb = serializers.ChoiceField(choices=list(_VERB_NOUNS))
     count = serializers.IntegerField(help_text="How many actions this item collapses (a burst)")
@@ -235,15 +248,33 @@ class FeedItemSerializer(serializers.Serializer):
     subjects = serializers.SerializerMethodField()
 
     def get_text(self, item) -> str:
-        name = item.actor.profile.display_name or item.actor.username
-        if item.count == 1:
-            return f"{name} {item.verb}"
-        noun = _VERB_NOUNS[item.verb]
-        return f"{name} {item.verb} {item.count} {noun}s" if noun == "film" else f"{name} followed {item.count} people"
+        return feed_item_text(item)
 
     @extend_schema_field(FeedSubjectSerializer(many=True))
     def get_subjects(self, item) -> list:
-        return list(FeedSubjectSerializer(item.activities, many=True).data)
+        return item.subjects
+
+
+_FEED_AT = serializers.DateTimeField()
+
+
+def feed_page_data(items: list, next_cursor: str | None) -> dict:
+    """FeedPageSerializer's rendering of a page, from the selector's items (FeedItem: actor and
+    subjects already in their rendered shape), without a serializer per item."""
+    return {
+        "next_cursor": next_cursor,
+        "results": [
+            {
+                "actor": item.actor,
+                "verb": item.verb,
+                "count": item.count,
+                "at": _FEED_AT.to_representation(item.at),
+                "text": feed_item_text(item),
+                "subjects": item.subjects,
+            }
+            for item in items
+        ],
+    }
 
 
 class FeedPageSerializer(serializers.Serializer):

@@ -48,6 +48,7 @@ from backend.social.serializers import (
     UnreadCountSerializer,
     WatchlistEntrySerializer,
     WatchlistMovieSerializer,
+    feed_page_data,
 )
 from backend.social.services import blocks as block_services
 from backend.social.services import follow_requests as follow_request_services
@@ -542,4 +543,4 @@ class FeedView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         items, next_cursor = feed_selectors.feed(request.user, limit=params["limit"], cursor=params.get("cursor"))
-        return Response(FeedPageSerializer({"next_cursor": next_cursor, "results": items}).data)
+        return Response(feed_page_data(items, next_cursor))

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db import connection
+from django.db.models import Q
+from rest_framework.fields import DecimalField
 
-from backend.catalog.models import Genre
-from backend.catalog.selectors import UNSHOWN_SEARCH_FIELDS
+from backend.catalog.rows import MOVIE_ROW_SELECT, movie_row
 from backend.core.errors import ApplicationError
-from backend.social.models import Activity, Follow, Rating
+from backend.core.sql import int_array
+from backend.social.models import Activity, Follow
 from backend.social.privacy import visible_owners
 
 # Consecutive actions of one person with one verb this close together read as one ("Ada rated 12
@@ -38,16 +40,14 @@ class FeedItem:
     verb: str
     at: datetime
     activity_ids: list[int] = field(default_factory=list)
-    # The first BURST_SHOWN activities, loaded (actor, movie, list, target user, score).
-    activities: list = field(default_factory=list)
+    # The first BURST_SHOWN activities as FeedSubjectSerializer renders them (plain values).
+    subjects: list[dict[str, Any]] = field(default_factory=list)
+    # The actor as UserSummarySerializer renders it.
+    actor: dict[str, Any] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
         return len(self.activity_ids)
-
-    @property
-    def actor(self) -> Any:
-        return self.activities[0].actor
 
 
 def encode_cursor(at: datetime, activity_id: int) -> str:
@@ -64,7 +64,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 def feed_activity_ids(viewer):
     """(id, actor_id, verb, created_at) of the activities the viewer's feed shows, newest first: a
-    narrow query answered from the activity indexes; `_hydrate` loads the shown rows afterwards, so
+    narrow query answered from the activity indexes; `_hydrate` reads the shown rows afterwards, so
     the joins and the score run for what a page shows only."""
     followed = Follow.objects.filter(follower_id=viewer.id).values("followee_id")
     return (
@@ -76,16 +76,50 @@ def feed_activity_ids(viewer):
     )
 
 
-def _hydrate(activity_ids: list[int]) -> list[Activity]:
-    score = Rating.objects.filter(user_id=OuterRef("actor_id"), movie_id=OuterRef("movie_id")).values("score")[:1]
-    found = (
-        Activity.objects.select_related("actor__profile", "movie", "target_user__profile", "film_list")
-        .defer(*(f"movie__{name}" for name in UNSHOWN_SEARCH_FIELDS))
-        .prefetch_related(Prefetch("movie__genres", queryset=Genre.objects.all()))
-        .annotate(score=Subquery(score))
-        .in_bulk(activity_ids)
-    )
-    return [found[i] for i in activity_ids if i in found]
+# The shown activities with all a subject shows, in one query over their ids: the actor, the film's
+# row (backend.catalog.rows), the actor's score of it, the list and the followed user.
+_SUBJECTS = f"""
+    SELECT a.id, a.actor_id, actor.username, actor_profile.display_name,
+           a.review_id, a.film_list_id, fl.name, a.target_user_id, target.username, target_profile.display_name,
+           (SELECT r.score FROM social_rating r WHERE r.user_id = a.actor_id AND r.movie_id = a.movie_id LIMIT 1),
+           a.movie_id, {MOVIE_ROW_SELECT}
+    FROM social_activity a
+    JOIN auth_user actor ON actor.id = a.actor_id
+    LEFT JOIN accounts_profile actor_profile ON actor_profile.user_id = a.actor_id
+    LEFT JOIN social_filmlist fl ON fl.id = a.film_list_id
+    LEFT JOIN auth_user target ON target.id = a.target_user_id
+    LEFT JOIN accounts_profile target_profile ON target_profile.user_id = a.target_user_id
+    LEFT JOIN catalog_movie m ON m.id = a.movie_id
+    WHERE a.id = ANY(%s::bigint[])
+"""
+# DRF's own rendering of a score, so a subject shows it as FeedSubjectSerializer does ("4.0").
+_SCORE = DecimalField(max_digits=2, decimal_places=1, allow_null=True)
+
+
+def _user(user_id: int, username: str, display_name: str) -> dict[str, Any]:
+    return {"id": user_id, "username": username, "display_name": display_name}
+
+
+def _hydrate(activity_ids: list[int]) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+    """(actor, subject) of each activity still there, by id, in one query."""
+    if not activity_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SUBJECTS, [int_array(activity_ids)])
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        (activity_id, actor_id, actor_name, actor_display, review_id, list_id, list_name, target_id, target_name,
+         target_display, score, movie_id) = row[:12]  # fmt: skip
+        subject = {
+            "movie": movie_row(row[12:]) if movie_id is not None else None,
+            "score": _SCORE.to_representation(score) if score is not None else None,
+            "review_id": review_id,
+            "list": {"id": list_id, "name": list_name} if list_id is not None else None,
+            "user": _user(target_id, target_name, target_display) if target_id is not None else None,
+        }
+        found[activity_id] = (_user(actor_id, actor_name, actor_display), subject)
+    return found
 
 
 def feed(viewer, *, limit: int, cursor: str | None) -> tuple[list[FeedItem], str | None]:
@@ -112,9 +146,12 @@ def feed(viewer, *, limit: int, cursor: str | None) -> tuple[list[FeedItem], str
         else:
             items.append(FeedItem(actor_id=actor_id, verb=verb, at=at, activity_ids=[activity_id]))
         consumed += 1
-    loaded = {a.id: a for a in _hydrate([i for item in items for i in item.activity_ids[:BURST_SHOWN]])}
+    loaded = _hydrate([i for item in items for i in item.activity_ids[:BURST_SHOWN]])
     for item in items:
-        item.activities = [loaded[i] for i in item.activity_ids[:BURST_SHOWN] if i in loaded]
-    items = [item for item in items if item.activities]  # an activity undone between the two reads
+        shown = [loaded[i] for i in item.activity_ids[:BURST_SHOWN] if i in loaded]
+        if shown:
+            item.actor = shown[0][0]
+            item.subjects = [subject for _, subject in shown]
+    items = [item for item in items if item.subjects]  # an activity undone between the two reads
     next_cursor = encode_cursor(narrow[consumed - 1][3], narrow[consumed - 1][0]) if more and consumed else None
     return items, next_cursor

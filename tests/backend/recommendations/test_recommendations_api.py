@@ -14,10 +14,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import vectors
+from backend.accounts.serializers import UserSummarySerializer
 from backend.catalog import rankings
+from backend.catalog.selectors import movies_in_order_one_query
+from backend.catalog.serializers import MovieRowSerializer
 from backend.recommendations.history import user_taste
 from backend.recommendations.models import ItemNeighbour
 from backend.recommendations.neighbour_rows import served_lists
+from backend.recommendations.serializers import RecommendationSerializer
 from backend.recommendations.training import train_recommender
 from backend.social.models import Rating
 from backend.social.services import follow_user, like_movie
@@ -245,6 +249,11 @@ def test_social_reasons_count_and_name_only_followees_the_viewer_may_see(on_comm
     assert social["count"] == 2 and social["text"] == "2 people you follow liked it"
     assert sorted(u["username"] for u in social["users"]) == ["mutual_friend", "open_friend"]
     assert "secret_friend" not in str(row)
+    # Built from plain values, the row is what the serializers the schema reads render.
+    shown = sorted(social["users"], key=lambda u: u["id"])
+    assert shown == UserSummarySerializer(sorted([public, mutual], key=lambda u: u.id), many=True).data
+    assert row["movie"] == MovieRowSerializer(movies_in_order_one_query([film.id])[0]).data
+    assert RecommendationSerializer(data=row).is_valid(), row
 
 
 def test_a_block_either_way_keeps_that_person_out_of_the_reasons(on_commit, client_of):

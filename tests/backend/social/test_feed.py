@@ -7,9 +7,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from rest_framework.fields import DateTimeField
 
-from backend.social.models import Activity, Follow
+from backend.accounts.serializers import UserSummarySerializer
+from backend.accounts.services import update_profile
+from backend.social.models import Activity, Follow, Rating
+from backend.social.serializers import FeedSubjectSerializer
 from backend.social.services import follow_user, like_movie, rate_movie, unlike_movie
 from backend.social.services.blocks import block_user
 from backend.social.services.lists import list_create, list_entry_add
@@ -139,7 +144,47 @@ def test_the_feed_runs_a_fixed_number_of_queries(client_of, django_assert_num_qu
     movie = MovieFactory(genres=("Drama",))
     Activity.objects.bulk_create(Activity(actor=p, verb="liked", movie=movie) for p in people)
 
-    with django_assert_num_queries(3):  # the page's ids, its rows with actors and films, the genres
+    with django_assert_num_queries(2):  # the page's ids, then its rows with actors, films and genres
         response = client_of(viewer).get(FEED, {"limit": size})
 
     assert len(response.json()["results"]) == size
+
+
+@pytest.mark.django_db
+def test_each_item_is_what_the_serializers_render_from_model_instances(client_of):
+    viewer, ada, bob = UserFactory(), UserFactory(username="ada"), UserFactory(username="bob")
+    update_profile(ada, display_name="Ada L.")
+    follow_user(viewer, ada.id)
+    heat, alien = MovieFactory(title="Heat", genres=("Drama", "Crime")), MovieFactory(title="Alien", release_date=None)
+    rate_movie(ada, heat.id, Decimal("4.5"))
+    review_write(ada, alien.id, body="Tense.", has_spoilers=True, score=None)
+    like_movie(ada, heat.id)
+    shelf = list_create(ada, name="Shelf")
+    list_entry_add(ada, shelf.id, alien.id, note="")
+    follow_user(ada, bob.id)
+    for minutes, activity in enumerate(Activity.objects.filter(actor=ada).order_by("-id")):
+        _age(90 * minutes, id=activity.id)  # an hour and a half apart: nothing collapses
+
+    items = client_of(viewer).get(FEED).json()["results"]
+
+    score = Rating.objects.filter(user_id=OuterRef("actor_id"), movie_id=OuterRef("movie_id")).values("score")[:1]
+    activities = (
+        Activity.objects.filter(actor=ada)
+        .select_related("actor__profile", "movie", "target_user__profile", "film_list")
+        .prefetch_related("movie__genres")
+        .annotate(score=Subquery(score))
+        .order_by("-created_at", "-id")
+    )
+    expected = [
+        {
+            "actor": UserSummarySerializer(a.actor).data,
+            "verb": a.verb,
+            "count": 1,
+            "at": DateTimeField().to_representation(a.created_at),
+            "text": f"Ada L. {a.verb}",
+            "subjects": [FeedSubjectSerializer(a).data],
+        }
+        for a in activities
+    ]
+    assert [item["verb"] for item in items] == ["followed", "listed", "liked", "reviewed", "rated"]
+    assert items == expected
