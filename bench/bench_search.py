@@ -1,7 +1,7 @@
 """Benchmark of the search boxes: quality on real films, latency at 50k films.
 
 Usage: .venv/bin/python bench/bench_search.py [--imdb ../shared/datasets/imdb-top-1000/imdb_top_1000.csv]
-       [--movies 50000] [--requests 300] [--quick] [--skip-latency] [--compare-texts]
+       [--movies 50000] [--requests 300] [--quick] [--skip-latency] [--latency-only] [--compare-texts]
 
 (1) Quality. The IMDb top 1000 (the CSV given by --imdb: never copied into the project) and the
     demo catalogue are bulk-loaded into Postgres, and their embedding texts (vectors.text) encoded
@@ -17,7 +17,11 @@ Usage: .venv/bin/python bench/bench_search.py [--imdb ../shared/datasets/imdb-to
     --compare-texts also measures other embedding-text compositions with the bare model.
 (2) Latency. --movies synthetic films (titles from the IMDb vocabulary; random unit vectors, since
     latency does not depend on what the vectors mean) join the real ones; p50/p95 of /api/search/
-    (title and plot queries), /api/movies/?q= and /api/search/suggest/ (2-3 character prefixes).
+    (title and plot queries), /api/movies/?q= and /api/search/suggest/ (2-3 character prefixes),
+    then p50/p95 of each step of a fused search on its own (typo lookup, title ranking, encoding,
+    Qdrant, word overlap, hydration), to say where the time goes.
+    --latency-only skips (1) and gives the real films random vectors too (no catalogue encoding):
+    a few minutes instead of about fifteen, for working on latency; quality needs the full run.
 
 Data goes into its own embedded Postgres under .local/bench-search and a temporary Edge shard; the
 dev database is untouched. Rows are bulk-created, bypassing the write services and the outbox.
@@ -323,6 +327,13 @@ def reset_database() -> None:
         )
 
 
+def existing_ids(offset: int, count: int) -> list[int]:
+    """The ids of the films a previous run loaded, in the order it loaded them."""
+    from backend.catalog.models import Movie
+
+    return list(Movie.objects.order_by("id").values_list("id", flat=True)[offset : offset + count])
+
+
 def load_films(films: Sequence[Film]) -> list[int]:
     """Bulk-create movies with their genres (the generated title keys and the trigger-kept typo
     index fill themselves); returns the ids in order."""
@@ -600,6 +611,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="requests per latency scenario")
     parser.add_argument("--quick", action="store_true", help="5,000 films and 50 requests for the latency part")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument(
+        "--latency-only", action="store_true", help="no quality evaluation; random vectors for every film"
+    )
+    parser.add_argument(
+        "--reuse-catalogue",
+        action="store_true",
+        help="with --latency-only: keep the films the last run left in .local/bench-search if there are --movies",
+    )
     parser.add_argument("--compare-texts", action="store_true", help="other embedding texts, bare model")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--seed", type=int, default=12)
@@ -619,7 +638,6 @@ def main() -> None:
 
     use_embedded_postgres()
     django.setup()
-    import numpy as np
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
@@ -628,18 +646,30 @@ def main() -> None:
 
     print(f"database: embedded Postgres under {settings.LOCAL_DATA_DIR}; vectors: Edge shard {settings.QDRANT_PATH}")
     call_command("migrate", verbosity=0)
-    reset_database()
+    from backend.catalog.models import Movie
+
+    # Loading 50k films takes minutes on a busy machine (the title keys and the typo index are
+    # computed in SQL); for work on latency alone, the last run's catalogue serves again.
+    args.reuse_catalogue = args.reuse_catalogue and args.latency_only and Movie.objects.count() == args.movies
+    if not args.reuse_catalogue:
+        reset_database()
     rng = random.Random(args.seed)
 
     imdb, demo = read_imdb(args.imdb), read_demo()
     films = imdb + demo
     started = time.perf_counter()
-    ids = load_films(films)
+    ids = existing_ids(0, len(films)) if args.reuse_catalogue else load_films(films)
+    from backend.catalog.title_search import refresh_trigram_frequencies
+
+    refresh_trigram_frequencies()
     load_seconds = time.perf_counter() - started
     vectors.bootstrap()
     embedder = vectors.get_embedder()
     started = time.perf_counter()
-    embed_films(films, ids, lambda texts: embedder.encode(texts, batch_size=EMBED_BATCH))
+    if args.latency_only:
+        upsert_random_vectors(films, ids, embedder.dimension, args.seed)
+    else:
+        embed_films(films, ids, lambda texts: embedder.encode(texts, batch_size=EMBED_BATCH))
     vectors.get_vector_store().optimize()
     embed_seconds = time.perf_counter() - started
     print(
@@ -651,6 +681,9 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     from vectors.text import movie_embedding_text
 
+    if args.latency_only:
+        measure_latency_at_scale(client, films, imdb, queries, embedder, args, rng)
+        return
     bare_rankings = {
         "bare model, overviews": bare_model(films, ids, lambda film: film.overview),
         "bare model, vectors.text": bare_model(
@@ -686,24 +719,39 @@ def main() -> None:
 
     if args.skip_latency:
         return
+    measure_latency_at_scale(client, films, imdb, queries, embedder, args, rng)
+    evaluation = evaluate(queries, {"fused /api/search/": box_rankings["fused /api/search/"]})
+    print(f"\nquality of the fused box among {args.movies:,} films (synthetic ones as distractors):")
+    print_table(queries, evaluation, ["fused /api/search/"])
+
+
+def upsert_random_vectors(films: Sequence[Film], ids: Sequence[int], dimension: int, seed: int) -> None:
+    """Random unit vectors for these films, upserted in batches, then the shard optimized."""
+    import numpy as np
+
+    import vectors
+
+    store = vectors.get_vector_store()
+    random_vectors = np.random.default_rng(seed).standard_normal((len(films), dimension)).astype(np.float32)
+    random_vectors /= np.linalg.norm(random_vectors, axis=1, keepdims=True)
+    for start in range(0, len(films), UPSERT_BATCH):
+        batch = range(start, min(start + UPSERT_BATCH, len(films)))
+        store.upsert([vectors.MoviePoint(ids[i], random_vectors[i], _payload(ids[i], films[i], "x")) for i in batch])
+    store.optimize()
+
+
+def measure_latency_at_scale(client, films, imdb, queries, embedder, args, rng) -> None:
+    """Grow the catalogue to --movies with synthetic films, then time the endpoints and the steps."""
     extra = max(0, args.movies - len(films))
     synthetic = synthetic_films(extra, imdb, rng)
     started = time.perf_counter()
-    synthetic_ids = load_films(synthetic)
-    store = vectors.get_vector_store()
-    random_vectors = np.random.default_rng(args.seed).standard_normal((extra, embedder.dimension)).astype(np.float32)
-    random_vectors /= np.linalg.norm(random_vectors, axis=1, keepdims=True)
-    for start in range(0, extra, UPSERT_BATCH):
-        batch = range(start, min(start + UPSERT_BATCH, extra))
-        store.upsert(
-            [
-                vectors.MoviePoint(synthetic_ids[i], random_vectors[i], _payload(synthetic_ids[i], synthetic[i], "x"))
-                for i in batch
-            ]
-        )
-    store.optimize()
+    synthetic_ids = existing_ids(len(films), extra) if args.reuse_catalogue else load_films(synthetic)
+    upsert_random_vectors(synthetic, synthetic_ids, embedder.dimension, args.seed + 1)
     from django.db import connection
 
+    from backend.catalog.title_search import refresh_trigram_frequencies
+
+    refresh_trigram_frequencies()  # what the hourly beat task keeps
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         cursor.execute(
@@ -730,9 +778,117 @@ def main() -> None:
         "suggest /api/search/suggest/ 2-3 chars": lambda: ("/api/search/suggest/", {"q": rng.choice(prefixes)}),
     }
     measure_latency(client, scenarios, args.requests)
-    evaluation = evaluate(queries, {"fused /api/search/": box_rankings["fused /api/search/"]})
-    print(f"\nquality of the fused box among {len(films) + extra:,} films (synthetic ones as distractors):")
-    print_table(queries, evaluation, ["fused /api/search/"])
+    measure_steps({"exact title": titles, "typo'd title": typos, "plot description": plots}, args.requests, rng)
+
+
+def measure_steps(texts_by_kind: dict[str, list[str]], requests: int, rng: random.Random) -> None:
+    """p50/p95 of each step of a fused search, run one after another (no thread overlap)."""
+    import vectors
+    from backend.catalog.selectors import movies_in_order_one_query, word_overlap
+    from backend.catalog.title_search import parse_title_query, typo_matches
+    from backend.discovery.search import CANDIDATES_PER_ENGINE, search, title_ranking
+    from vectors.types import SearchFilter
+
+    no_filter = SearchFilter()
+    state: dict = {}  # each step leaves what the next one reads
+
+    def encode(text: str) -> None:
+        state["vector"] = vectors.get_embedder().encode([text])[0]
+
+    def qdrant(text: str) -> None:
+        hits = vectors.get_vector_store().search(state["vector"], CANDIDATES_PER_ENGINE, no_filter)
+        state["semantic"] = [hit.movie_id for hit in hits]
+
+    def title(text: str) -> None:
+        state["title"] = [hit.movie_id for hit in title_ranking(text, no_filter, limit=CANDIDATES_PER_ENGINE)]
+
+    steps: dict[str, Callable[[str], object]] = {
+        "typo lookup, before (full scan)": lambda text: full_scan_typo_matches(parse_title_query(text).key),
+        "typo lookup (typo_matches)": lambda text: typo_matches(parse_title_query(text).key),
+        "title ranking (typos + ranking)": title,
+        "encode the query": encode,
+        "Qdrant search": qdrant,
+        "word overlap of the candidates": lambda text: word_overlap(state["semantic"], text),
+        "hydration of 10 results": lambda text: movies_in_order_one_query(state["title"][:5] + state["semantic"][:5]),
+        "search() whole (threads)": lambda text: search(text, limit=TOP_K, search_filter=no_filter),
+    }
+    count = max(20, requests // 3)
+    keys = {parse_title_query(text).key for texts in texts_by_kind.values() for text in texts}
+
+    def rounded(matches: dict[int, float]) -> dict[int, float]:
+        return {movie_id: round(similarity, 9) for movie_id, similarity in matches.items()}
+
+    differing = [key for key in keys if rounded(typo_matches(key)) != rounded(full_scan_typo_matches(key))]
+    print(
+        f"\ntypo lookup: {len(differing)} of {len(keys)} queries answered otherwise than by the full scan {differing[:5]}"
+    )
+    print(f"\nsteps of a fused search, each timed alone, {count} queries per kind")
+    print(f"{'kind':<18} {'step':<36} {'p50 ms':>8} {'p95 ms':>8}")
+    for kind, texts in texts_by_kind.items():
+        samples: dict[str, list[float]] = {name: [] for name in steps}
+        for _ in range(count):
+            text = rng.choice(texts)
+            for name, step in steps.items():
+                started = time.perf_counter()
+                step(text)
+                samples[name].append((time.perf_counter() - started) * 1000)
+        for name, values in samples.items():
+            print(f"{kind:<18} {name:<36} {statistics.median(values):>8.1f} {percentile(values, 95):>8.1f}")
+        before, after = samples["typo lookup, before (full scan)"], samples["typo lookup (typo_matches)"]
+        print(
+            f"{kind:<18} {'typo lookup after/before':<36} {statistics.median(after) / statistics.median(before):>8.2f} "
+            f"{percentile(after, 95) / percentile(before, 95):>8.2f}"
+        )
+
+
+# The typo lookup as it was before it read only the rarest trigrams' posting lists: every posting
+# list of the query's trigrams, grouped. Kept here to measure the two side by side.
+FULL_SCAN_TYPO_SQL = """
+    SELECT movie_id, max(shared / (%(query_trigrams)s + trigram_count - shared)) AS similarity
+    FROM (
+        SELECT movie_id, trigram_count, count(*)::float AS shared
+        FROM catalog_title_trigram
+        WHERE trigram = ANY(%(trigrams)s)
+            AND NOT EXISTS (
+                SELECT FROM catalog_movie
+                WHERE title_key = %(key)s OR title_alt_key = %(key)s OR original_title_key = %(key)s
+            )
+        GROUP BY movie_id, variant, trigram_count
+        HAVING count(*) >= %(min_shared)s
+    ) AS per_key
+    GROUP BY movie_id
+    HAVING max(shared / (%(query_trigrams)s + trigram_count - shared)) >= %(min_similarity)s
+    ORDER BY similarity DESC, movie_id
+    LIMIT %(limit)s
+"""
+
+
+def full_scan_typo_matches(key: str) -> dict[int, float]:
+    import math
+
+    from django.db import connection
+
+    from backend.catalog.title_search import (
+        TYPO_MAX_CANDIDATES,
+        TYPO_MAX_QUERY_TRIGRAMS,
+        TYPO_MIN_SIMILARITY,
+        title_trigrams,
+    )
+
+    trigrams = sorted(title_trigrams(key))
+    if len(key) < 3 or len(trigrams) > TYPO_MAX_QUERY_TRIGRAMS:
+        return {}
+    params = {
+        "key": key,
+        "trigrams": trigrams,
+        "query_trigrams": len(trigrams),
+        "min_shared": math.ceil(TYPO_MIN_SIMILARITY * len(trigrams)),
+        "min_similarity": TYPO_MIN_SIMILARITY,
+        "limit": TYPO_MAX_CANDIDATES,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(FULL_SCAN_TYPO_SQL, params)
+        return dict(cursor.fetchall())
 
 
 if __name__ == "__main__":

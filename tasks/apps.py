@@ -17,7 +17,7 @@ class TasksConfig(AppConfig):
 
     def ready(self):
         from backend.core import jobs
-        from tasks import personal_data, rankings, sync  # noqa: F401 - registers the tasks on the app
+        from tasks import catalog, personal_data, rankings, sync  # noqa: F401 - registers the tasks on the app
 
         jobs.job_requested.connect(send_to_celery, dispatch_uid="tasks.send_to_celery")
 

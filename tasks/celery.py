@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
 
 app = Celery("cinema")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.include = ["tasks.sync", "tasks.rankings", "tasks.personal_data", "tasks.recommendations"]
+app.conf.include = ["tasks.sync", "tasks.catalog", "tasks.rankings", "tasks.personal_data", "tasks.recommendations"]
 QUEUE_NAMES = ("sync", "embeddings", "maintenance")
 # RabbitMQ only: a message a queue gives up on (redelivered past the limit, e.g. a task that kills
 # its worker each time) goes to this exchange's queue for an operator, instead of looping forever.
@@ -52,6 +52,7 @@ app.conf.task_routes = {
     "sync.rebuild_vectors": {"queue": "embeddings"},
     "sync.rebuild_graph": {"queue": "maintenance"},
     "sync.sweep": {"queue": "maintenance"},
+    "catalog.*": {"queue": "maintenance"},
     "rankings.*": {"queue": "maintenance"},
     "personal_data.*": {"queue": "maintenance"},
     "recommendations.*": {"queue": "maintenance"},
@@ -61,6 +62,8 @@ app.conf.beat_schedule = {
     "optimize-vector-index": {"task": "sync.optimize_vectors", "schedule": 300.0},
     "recompute-all-rankings": {"task": "rankings.recompute_all", "schedule": 3600.0},
     "recompute-pending-rankings": {"task": "rankings.recompute_pending", "schedule": 30.0},
+    # Which trigrams are common changes slowly with the catalogue; a stale list only costs time.
+    "refresh-trigram-frequencies": {"task": "catalog.refresh_trigram_frequencies", "schedule": 3600.0},
     "redact-erased-outbox": {"task": "personal_data.redact_erased_outbox", "schedule": 60.0},
     "resend-queued-personal-data-jobs": {"task": "personal_data.resend_queued", "schedule": 60.0},
     # The request-time scoring keeps recommendations fresh between trainings; retraining only

@@ -209,7 +209,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"PersonalDataJobStatusEnum": "backend.personal_data.serializers.JOB_STATUSES"},
+    "ENUM_NAME_OVERRIDES": {
+        "PersonalDataJobStatusEnum": "backend.personal_data.serializers.JOB_STATUSES",
+        "ImportProgressPhaseEnum": "backend.personal_data.serializers.IMPORT_PROGRESS_PHASES",
+    },
 }
 
 # Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html

@@ -7,6 +7,11 @@ id where the file has one, else by title key and year; a year off by one only wh
 exactly one film. Never a guess: several candidates are reported as ambiguous. Dates are kept. The
 newer of an existing rating and the imported one wins; re-importing the same file changes nothing.
 
+While the worker runs, the job's `progress` moves: the rows are matched, then written, in batches of
+IMPORT_PROGRESS_BATCH_ROWS, and after each batch the figure is written on a connection of its own
+(`ImportProgress`). The import itself stays one transaction, all or nothing: a client sees how far
+it is, never half of it.
+
 Ratings and likes carry outbox events (they are projected); the watchlist, reviews and list
 entries are Postgres only and are bulk-written without events, and without feed activity or
 notifications (an imported history is not news). Films only watched are counted, not written.
@@ -14,18 +19,20 @@ notifications (an imported history is not news). Films only watched are counted,
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from backend.catalog import rankings
-from backend.catalog.matching import MatchQuery, match_movies
+from backend.catalog.matching import Match, MatchQuery, match_movies
 from backend.core import jobs
 from backend.core.errors import Conflict, NotFound
 from backend.core.transactions import service_transaction
@@ -47,6 +54,46 @@ from backend.sync.outbox import aggregate_key, record_changes
 User = get_user_model()
 NOT_IN_CATALOGUE = "not in the catalogue"
 AMBIGUOUS = "ambiguous: several films have this title and year"
+# Rows matched, then films written, per batch; the progress moves once per batch. Big enough that
+# a batch costs a few queries whatever its size, small enough that a long import shows movement.
+IMPORT_PROGRESS_BATCH_ROWS = 250
+# The phases of serializers.IMPORT_PROGRESS_PHASES.
+QUEUED, MATCHING, WRITING, DONE = "queued", "matching", "writing", "done"
+
+
+def progress_figure(phase: str, processed: int, total: int) -> dict[str, Any]:
+    """`processed` of `total` in this phase; `fraction` is the whole import's, 0 to 1: matching the
+    rows is its first half, writing them the second (each a few queries per batch)."""
+    within = processed / total if total else 1.0
+    start = {QUEUED: 0.0, MATCHING: 0.0, WRITING: 0.5, DONE: 1.0}[phase]
+    share = 0.5 if phase in (MATCHING, WRITING) else 0.0
+    return {"phase": phase, "processed": processed, "total": total, "fraction": round(start + share * within, 4)}
+
+
+class ImportProgress:
+    """Writes a running import's progress to its job row on a database connection of its own, in
+    autocommit, so that it is visible while the import's transaction is open. The import never
+    touches its job row inside that transaction, so the two never wait for each other. If the
+    import rolls back, the progress stays where it stopped (the status says `failed`)."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self._connection = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def report(self, phase: str, processed: int, total: int) -> None:
+        with self._connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ImportJob._meta.db_table} SET progress = %s::jsonb WHERE id = %s AND status = %s",
+                [json.dumps(progress_figure(phase, processed, total)), self.job_id, ImportJob.RUNNING],
+            )
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def start_import(user, *, file_name: str, size: int, read) -> ImportJob:
@@ -66,6 +113,7 @@ def start_import(user, *, file_name: str, size: int, read) -> ImportJob:
                 file_name=file_name[:255],
                 rows=[row.as_json() for row in parsed.rows],
                 skipped_files=parsed.skipped_files,
+                progress=progress_figure(QUEUED, 0, len(parsed.rows)),
             )
             transaction.on_commit(lambda: jobs.enqueue("personal_data.run_import", job.id))
     except IntegrityError:  # another import of theirs was queued meanwhile
@@ -92,24 +140,47 @@ def run_import(job_id: int) -> str:
             return job.status if job else "gone"
         ImportJob.objects.filter(id=job_id).update(status=ImportJob.RUNNING)
     rows = [Row(**row) for row in job.rows]
+    progress = ImportProgress(job_id)
     try:
         with service_transaction():
-            counts, unmatched = _write(job.user_id, rows)
+            counts, unmatched = _write(job.user_id, rows, progress.report)
     except Exception as error:
         ImportJob.objects.filter(id=job_id).update(
             status=ImportJob.FAILED, error=str(error), finished_at=timezone.now()
         )
         raise
+    finally:
+        progress.close()
     ImportJob.objects.filter(id=job_id).update(
-        status=ImportJob.DONE, counts=counts, unmatched=unmatched, rows=[], finished_at=timezone.now()
+        status=ImportJob.DONE,
+        counts=counts,
+        unmatched=unmatched,
+        rows=[],
+        finished_at=timezone.now(),
+        progress=progress_figure(DONE, counts["read"], counts["read"]),
     )
     return ImportJob.DONE
 
 
-def match_rows(rows: list[Row]) -> tuple[dict[int, int], list[dict[str, Any]]]:
+Report = Callable[[str, int, int], None]
+# Writes a batch of one kind's films, adding to the counts; returns the films whose event it owes.
+Writer = Callable[[int, dict[int, Row], dict[str, int]], list[int] | None]
+
+
+def _no_report(phase: str, processed: int, total: int) -> None:
+    return None
+
+
+def match_rows(rows: list[Row], report: Report = _no_report) -> tuple[dict[int, int], list[dict[str, Any]]]:
     """Row index -> movie id for the matched rows, and the unmatched ones with their reason, by the
-    catalogue's one matcher (`backend.catalog.matching`): a few queries whatever the number of rows."""
-    matches = match_movies([MatchQuery(title=row.name, year=row.year, imdb_id=row.imdb_id) for row in rows])
+    catalogue's one matcher (`backend.catalog.matching`): a few queries per batch of
+    IMPORT_PROGRESS_BATCH_ROWS rows, each row matched on its own (a batch changes no answer)."""
+    queries = [MatchQuery(title=row.name, year=row.year, imdb_id=row.imdb_id) for row in rows]
+    matches: list[Match] = []
+    report(MATCHING, 0, len(rows))
+    for batch in _batches(queries, IMPORT_PROGRESS_BATCH_ROWS):
+        matches.extend(match_movies(batch))
+        report(MATCHING, len(matches), len(rows))
     matched: dict[int, int] = {}
     unmatched: list[dict[str, Any]] = []
     for index, (row, match) in enumerate(zip(rows, matches, strict=True)):
@@ -125,12 +196,12 @@ def _moment(on: str) -> datetime:
     return datetime.combine(date.fromisoformat(on), datetime.min.time(), tzinfo=UTC)
 
 
-def _write(user_id: int, rows: list[Row]) -> tuple[dict[str, int], list[dict[str, Any]]]:
+def _write(user_id: int, rows: list[Row], report: Report = _no_report) -> tuple[dict[str, int], list[dict[str, Any]]]:
     # A film only watched (watched.csv, a diary entry without a rating) has nothing to write here:
     # counted, not matched.
     watched = [row for row in rows if row.kind == "watched"]
     rows = [row for row in rows if row.kind != "watched"]
-    matched, unmatched = match_rows(rows)
+    matched, unmatched = match_rows(rows, report)
     counts = {"read": len(rows) + len(watched), "matched": len(matched), "unmatched": len(unmatched)}
     counts |= {"watched": len(watched), "created": 0, "updated": 0, "kept": 0, "skipped": 0}
     # One row per film and kind: the file's latest date wins (ratings.csv over the diary on a tie).
@@ -153,11 +224,25 @@ def _write(user_id: int, rows: list[Row]) -> tuple[dict[str, int], list[dict[str
             if movie_id not in pick or _rank(pick[movie_id]) <= _rank(row):
                 pick[movie_id] = row
     counts["skipped"] += considered - sum(len(pick) for pick in chosen.values()) - sum(map(len, lists.values()))
-    rated = _write_ratings(user_id, chosen["rating"], counts)
-    liked = _write_likes(user_id, chosen["like"], counts)
-    _write_watchlist(user_id, chosen["watchlist"], counts)
-    _write_reviews(user_id, chosen["review"], counts)
+    # Written kind by kind, each in batches: the progress counts films written of those to write.
+    to_write = sum(len(pick) for pick in chosen.values()) + sum(map(len, lists.values()))
+    written = 0
+    report(WRITING, written, to_write)
+    rated: list[int] = []
+    liked: list[int] = []
+    writers: list[tuple[Writer, dict[int, Row], list[int]]] = [
+        (_write_ratings, chosen["rating"], rated),
+        (_write_likes, chosen["like"], liked),
+        (_write_watchlist, chosen["watchlist"], []),
+        (_write_reviews, chosen["review"], []),
+    ]
+    for writer, films, changed in writers:
+        for batch in _batches(list(films.items()), IMPORT_PROGRESS_BATCH_ROWS):
+            changed.extend(writer(user_id, dict(batch), counts) or [])
+            written += len(batch)
+            report(WRITING, written, to_write)
     _write_lists(user_id, lists, counts)
+    report(WRITING, to_write, to_write)
     rankings.mark_stale_many(rated)
     record_changes("rating", [aggregate_key(user_id, movie_id) for movie_id in rated], "rating.imported")
     record_changes("like", [aggregate_key(user_id, movie_id) for movie_id in liked], "like.created")

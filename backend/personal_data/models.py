@@ -61,6 +61,9 @@ class ImportJob(models.Model):
     counts = models.JSONField(default=dict)
     unmatched = models.JSONField(default=list)
     error = models.TextField(blank=True)
+    # {"phase", "processed", "total", "fraction"} (imports.ImportProgress): written while the import
+    # runs, on a connection of its own, so it shows outside the import's one transaction.
+    progress = models.JSONField(default=dict)
 
     class Meta:
         constraints = [

@@ -5,6 +5,7 @@ from backend.core.fields import StrictCharField
 
 # One status enum for exports and imports alike (they share the job lifecycle).
 JOB_STATUSES = ["queued", "running", "done", "failed"]
+IMPORT_PROGRESS_PHASES = ["queued", "matching", "writing", "done"]
 
 
 class EraseAccountSerializer(serializers.Serializer):
@@ -61,6 +62,22 @@ class ImportCountsSerializer(serializers.Serializer):
     skipped = serializers.IntegerField(help_text="Rows already here as they are in the file.")
 
 
+class ImportProgressSerializer(serializers.Serializer):
+    phase = serializers.ChoiceField(
+        choices=IMPORT_PROGRESS_PHASES,
+        help_text="queued; matching the rows to films; writing what matched; done. A failed import keeps "
+        "the phase it stopped in.",
+    )
+    processed = serializers.IntegerField(help_text="Rows matched (matching) or films written (writing) so far.")
+    total = serializers.IntegerField(help_text="Rows to match (matching) or films to write (writing).")
+    fraction = serializers.FloatField(
+        min_value=0,
+        max_value=1,
+        help_text="How far the whole import is, 0 to 1, never going back: matching is the first half, writing "
+        "the second.",
+    )
+
+
 class ImportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=JOB_STATUSES)
@@ -71,7 +88,15 @@ class ImportSerializer(serializers.Serializer):
     counts = serializers.SerializerMethodField()
     unmatched = UnmatchedRowSerializer(many=True)
     skipped_files = serializers.ListField(child=StrictCharField())
+    progress = serializers.SerializerMethodField(
+        help_text="Moves while the import runs (poll this resource): updated after each batch of rows, "
+        "though the import itself is one transaction and writes all of it or nothing."
+    )
 
     @extend_schema_field(ImportCountsSerializer(allow_null=True))
     def get_counts(self, job) -> dict | None:
         return job.counts or None
+
+    @extend_schema_field(ImportProgressSerializer(allow_null=True))
+    def get_progress(self, job) -> dict | None:
+        return job.progress or None

@@ -9,7 +9,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backend.catalog.title_search import TitleMatch, parse_title_query, typo_matches
+from backend.catalog.models import Movie
+from backend.catalog.title_search import (
+    TYPO_MIN_SIMILARITY,
+    TitleMatch,
+    parse_title_query,
+    refresh_trigram_frequencies,
+    typo_matches,
+)
+from backend.catalog.titles import title_trigrams
 from tests.factories import MovieFactory
 
 MOVIES = "/api/movies/"
@@ -144,6 +152,68 @@ def test_typo_similarity_is_pg_trgm_similarity(shelf):
     assert matches[shelf[("The Godfather", 1972)]] == pytest.approx(7 / 12)
     assert matches[shelf[("The Godfather", 1972)]] > matches.get(shelf[("The Godfather Part II", 1974)], 0)
     assert typo_matches("zz") == {}
+
+
+def _full_scan_typos(key: str) -> dict[int, float]:
+    """What typo_matches answers, computed in Python over every title key of the catalogue."""
+    query = title_trigrams(key)
+    best: dict[int, float] = {}
+    for movie_id, *keys in Movie.objects.values_list("id", "title_key", "title_alt_key", "original_title_key"):
+        for title_key in filter(None, keys):
+            trigrams = title_trigrams(title_key)
+            similarity = len(query & trigrams) / len(query | trigrams)
+            if similarity >= TYPO_MIN_SIMILARITY:
+                best[movie_id] = max(best.get(movie_id, 0.0), similarity)
+    return best
+
+
+def _trigram_counts() -> dict[str, int]:
+    """How many title keys have each trigram (a movie's keys counted once each when they differ)."""
+    counts: dict[str, int] = {}
+    for keys in Movie.objects.values_list("title_key", "title_alt_key", "original_title_key"):
+        for title_key in dict.fromkeys(filter(None, keys)):
+            for trigram in title_trigrams(title_key):
+                counts[trigram] = counts.get(trigram, 0) + 1
+    return counts
+
+
+def _set_frequencies(rows: list[tuple[str, int]]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalog_title_trigram_frequency")
+        for trigram, movies in rows:
+            cursor.execute("INSERT INTO catalog_title_trigram_frequency VALUES (%s, %s)", [trigram, movies])
+
+
+TYPOS = ["godfater", "the dark knigth", "interstelar", "star warz", "knigt moves", "alienz", "godfather prt ii"]
+
+
+@pytest.mark.parametrize("frequencies", ["none", "refreshed", "backwards"])
+def test_typo_matches_are_those_of_a_full_scan_whatever_the_trigram_frequencies(shelf, frequencies):
+    # The lookup reads the rarest trigrams' posting lists only; which ones it takes for rare (none
+    # known, the true counts, or the rarest called the most common) may change its cost, never its answer.
+    if frequencies == "none":
+        _set_frequencies([])
+    elif frequencies == "refreshed":
+        assert refresh_trigram_frequencies(keep=20) == 20
+    else:
+        _set_frequencies([(trigram, 1000 - movies) for trigram, movies in _trigram_counts().items()])
+
+    for key in TYPOS:
+        expected = _full_scan_typos(key)
+        found = typo_matches(key)
+        assert expected, key
+        assert found.keys() == expected.keys(), key
+        assert found == pytest.approx(expected), key
+
+
+def test_refreshing_the_trigram_frequencies_keeps_the_most_common_with_their_counts(shelf):
+    assert refresh_trigram_frequencies(keep=3) == 3
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT trigram, movies FROM catalog_title_trigram_frequency ORDER BY movies DESC, trigram")
+        kept = cursor.fetchall()
+    counts = sorted(_trigram_counts().items(), key=lambda item: (-item[1], item[0]))
+    assert kept == counts[:3]
 
 
 def test_match_kinds_are_ordered_best_first():
