@@ -13,7 +13,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import neo4j
@@ -127,8 +127,34 @@ def write(work: Callable[..., T], /, **params: Any) -> T:
 
 
 def read_rows(query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Run one parameterized read query in one read transaction; all its records as dicts."""
-    return read(_fetch_rows, query=query, params=params)
+    """Run one parameterized read query as an auto-commit query in a read session; all its records
+    as dicts. One query is atomic on its own, and an auto-commit query costs one round trip (RUN and
+    PULL) where a managed transaction adds BEGIN and COMMIT: on the embedded engine that was 1 ms
+    against 2-3 ms for `RETURN 1`. Transient failures are retried for up to
+    `max_transaction_retry_seconds`, as `read` does."""
+    settings = get_settings()
+    deadline = time.monotonic() + settings.max_transaction_retry_seconds
+    delay = _READ_RETRY_FIRST_DELAY_SECONDS
+    while True:
+        try:
+            return _autocommit_read(settings, query, params)
+        except GraphUnavailable as exc:
+            if not isinstance(exc.__cause__, _RETRYABLE) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay *= 2
+
+
+_RETRYABLE = (ServiceUnavailable, SessionExpired, TransientError)
+_READ_RETRY_FIRST_DELAY_SECONDS = 0.05
+
+
+def _autocommit_read(settings: GraphSettings, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with (
+        _translated_errors(write=False),
+        get_driver().session(database=settings.database, default_access_mode=neo4j.READ_ACCESS) as session,
+    ):
+        return session.run(neo4j.Query(query, timeout=settings.query_timeout_seconds), params).data()
 
 
 def write_rows(query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -160,11 +186,17 @@ def _run_once(work: Callable[..., T], params: dict[str, Any], *, write: bool) ->
     settings = get_settings()
     driver = get_driver()
     timed_work = unit_of_work(timeout=settings.query_timeout_seconds)(work)
+    with _translated_errors(write=write), driver.session(database=settings.database) as session:
+        if write:
+            return session.execute_write(timed_work, **params)
+        return session.execute_read(timed_work, **params)
+
+
+@contextlib.contextmanager
+def _translated_errors(*, write: bool) -> Iterator[None]:
+    """Driver exceptions out as GraphUnavailable / GraphRejected (or _ConstraintRace, for a write)."""
     try:
-        with driver.session(database=settings.database) as session:
-            if write:
-                return session.execute_write(timed_work, **params)
-            return session.execute_read(timed_work, **params)
+        yield
     except (ServiceUnavailable, SessionExpired, TransientError) as exc:
         raise GraphUnavailable(f"graph store unavailable: {exc}") from exc
     except ClientError as exc:

@@ -17,8 +17,12 @@ def not_hidden(person: str) -> str:
 
 
 def activity_visible(person: str) -> str:
-    """The predicate for the user bound to the Cypher variable `person` (a constant, never input)."""
+    """The predicate for the user bound to the Cypher variable `person` (a constant, never input).
+
+    A CASE, not an OR: Cypher does not promise to short-circuit OR, and the embedded engine
+    evaluated the follow-back subquery for every public user too; CASE tests it only for the
+    private (or placeholder) users whose visibility depends on it."""
     return (
-        f"({not_hidden(person)} AND ({person}.is_private = false OR {person}.id = $viewer_id"
-        f" OR EXISTS {{ ({person})-[:FOLLOWS]->(:User {{id: $viewer_id}}) }}))"
+        f"({not_hidden(person)} AND CASE WHEN {person}.is_private = false OR {person}.id = $viewer_id THEN true"
+        f" ELSE EXISTS {{ ({person})-[:FOLLOWS]->(:User {{id: $viewer_id}}) }} END)"
     )

@@ -283,6 +283,53 @@ def newest_per_key(changes: Sequence[Versioned]) -> list[Versioned]:
     return list(newest.values())
 
 
+# ------------------------------------------------------------------ counts kept on nodes
+
+# `Movie.public_likes`: how many public users (is_private = false) like the movie. also_liked needs
+# every candidate's visible likers, and counting them walked every liker of every popular film;
+# with the count stored, only the viewer's exceptions are walked (the private users they may see,
+# the public users a block hides: graph.queries.also_liked). Every batch that can change a count
+# (a like, a user's privacy, a user's removal) recounts the movies it touches from the graph, in its
+# own transaction, so the count converges with the edges whatever order changes arrive in. The
+# first SET takes the node's write lock before the count is read: a concurrent writer of the same
+# movie (whose like edge locks it too) has then committed, or waits.
+_RECOUNT_PUBLIC_LIKES = """
+UNWIND $movie_ids AS movie_id
+MATCH (m:Movie {id: movie_id})
+SET m.public_likes = coalesce(m.public_likes, 0)
+WITH m
+SET m.public_likes = COUNT { MATCH (u:User)-[:LIKES]->(m) WHERE u.is_private = false }
+RETURN count(m) AS recounted
+"""
+
+_MOVIES_LIKED_BY = """
+UNWIND $user_ids AS user_id
+MATCH (:User {id: user_id})-[:LIKES]->(m:Movie)
+RETURN collect(DISTINCT m.id) AS movie_ids
+"""
+
+_MOVIES_WITHOUT_COUNT = "MATCH (m:Movie) WHERE m.public_likes IS NULL RETURN m.id AS id"
+
+
+def _recount_public_likes(tx: driver.ManagedTransaction, movie_ids: Sequence[int]) -> None:
+    for start in range(0, len(movie_ids), BATCH_SIZE):
+        tx.run(_RECOUNT_PUBLIC_LIKES, {"movie_ids": list(movie_ids[start : start + BATCH_SIZE])}).consume()
+
+
+def _movies_liked_by(tx: driver.ManagedTransaction, user_ids: Sequence[int]) -> list[int]:
+    record = tx.run(_MOVIES_LIKED_BY, {"user_ids": list(user_ids)}).single()
+    return list(record["movie_ids"]) if record else []
+
+
+def backfill_public_likes() -> int:
+    """Count `public_likes` on every movie that has none (a graph projected before the count
+    existed, or edges created outside `apply`). Idempotent; returns how many were counted."""
+    movie_ids = [r["id"] for r in driver.read_rows(_MOVIES_WITHOUT_COUNT, {})]
+    for start in range(0, len(movie_ids), BATCH_SIZE):
+        driver.write(_recount_public_likes, movie_ids=movie_ids[start : start + BATCH_SIZE])
+    return len(movie_ids)
+
+
 def apply(projection: Projection, changes: Sequence[Versioned]) -> int:
     """Apply changes of one kind, BATCH_SIZE per write transaction; returns how many applied.
 
@@ -303,6 +350,7 @@ def apply(projection: Projection, changes: Sequence[Versioned]) -> int:
             deletes=deletes,
             upsert_query=projection.upsert_query,
             delete_query=projection.delete_query,
+            kind=projection.kind,
         )
     return applied
 
@@ -313,12 +361,21 @@ def _apply_batch(
     deletes: list[dict[str, Any]],
     upsert_query: str,
     delete_query: str,
+    kind: str,
 ) -> int:
+    # The movies whose public_likes this batch may change, found before a user's likes are deleted.
+    if kind == LIKES.kind:
+        recount = sorted({row["end_id"] for row in (*upserts, *deletes)})
+    elif kind == USERS.kind:
+        recount = _movies_liked_by(tx, [row["id"] for row in (*upserts, *deletes)])
+    else:
+        recount = []
     applied = 0
     for query, rows in ((upsert_query, upserts), (delete_query, deletes)):
         if rows:
             record = tx.run(query, {"rows": rows}).single()
             applied += record["applied"] if record else 0
+    _recount_public_likes(tx, recount)
     return applied
 
 

@@ -41,13 +41,13 @@ MOVIE_FRIENDS_LIMIT = 200
 
 FOLLOW_SUGGESTIONS_MAX_FRIENDS = 200  # most recently followed followees expanded
 FOLLOW_SUGGESTIONS_MAX_LIKED = 200  # viewer's most recent likes used as overlap basis
-FOLLOW_SUGGESTIONS_MAX_LIKERS_PER_MOVIE = 100  # most recent likers sampled per liked movie
-FOLLOW_SUGGESTIONS_MAX_CANDIDATES = 1_000  # scored candidates (highest mutual_follows first)
+FOLLOW_SUGGESTIONS_MAX_LIKERS_PER_MOVIE = 100  # likers sampled per liked movie (the first the store returns)
+FOLLOW_SUGGESTIONS_MAX_CANDIDATES = 300  # scored candidates (highest mutual_follows first)
 FOLLOW_SUGGESTIONS_MAX_LIMIT = 100
 
-ALSO_LIKED_MAX_LIKERS = 500  # most recent visible likers of the movie sampled
+ALSO_LIKED_MAX_LIKERS = 500  # visible likers of the movie sampled (the first the store returns)
 ALSO_LIKED_MAX_LIKES_PER_LIKER = 100  # most recent likes per sampled liker
-ALSO_LIKED_MAX_CANDIDATES = 300  # candidates scored (highest co_likes first)
+ALSO_LIKED_MAX_CANDIDATES = 100  # candidates scored (highest co_likes first)
 ALSO_LIKED_MAX_LIMIT = 100
 
 CONNECTION_MAX_HOPS = 6
@@ -64,17 +64,22 @@ def _check_page(limit: int, max_limit: int, offset: int = 0, max_offset: int = 0
 
 _FRIENDS_LIKED = (
     """
-MATCH (v:User {id: $viewer_id})-[f:FOLLOWS]->(friend:User)
+MATCH (v:User {id: $viewer_id})
+CALL (v) {
+  OPTIONAL MATCH (v)-[:LIKES|RATED]->(seen:Movie)
+  RETURN collect(seen.id) AS seen_ids
+}
+MATCH (v)-[f:FOLLOWS]->(friend:User)
 WHERE """
     + activity_visible("friend")
     + """
-WITH v, friend, f ORDER BY f.since DESC LIMIT $max_friends
-CALL (v, friend) {
+WITH seen_ids, friend, f ORDER BY f.since DESC LIMIT $max_friends
+CALL (friend, seen_ids) {
   MATCH (friend)-[act:LIKES|RATED]->(m:Movie)
   WHERE (type(act) = 'LIKES' OR act.score >= $min_score)
     AND ($since IS NULL OR act.at >= $since)
+    AND NOT m.id IN seen_ids
     AND ($genre IS NULL OR EXISTS { (m)-[:IN_GENRE]->(:Genre {name: $genre}) })
-    AND NOT EXISTS { (v)-[:LIKES|RATED]->(m) }
   WITH m, max(act.at) AS at
   ORDER BY at DESC LIMIT $max_per_friend
   RETURN m, at
@@ -86,6 +91,8 @@ ORDER BY friend_count DESC, last_at DESC, movie_id
 SKIP $offset LIMIT $limit
 """
 )
+# The viewer's own movies are read once into `seen_ids`: a NOT EXISTS { (v)-->(m) } per candidate
+# was planned from the movie's side on the embedded engine, walking every liker of a popular film.
 
 
 def friends_liked(
@@ -152,6 +159,9 @@ LIMIT $limit
 """
 )
 
+# Kept in this shape: matching (friend)-[:LIKES|RATED]->(:Movie {id: $movie_id}) instead was twice
+# as slow on the embedded engine (it anchored on the movie and walked its likers).
+
 
 def movie_friends(viewer_id: int, movie_id: int, *, hidden_ids: Sequence[int] = ()) -> list[MovieFriend]:
     """People the viewer follows (and may see) who liked or rated `movie_id`, by user_id.
@@ -179,44 +189,58 @@ _FOLLOW_SUGGESTIONS = (
 MATCH (v:User {id: $viewer_id})
 CALL (v) {
   OPTIONAL MATCH (v)-[f:FOLLOWS]->(x:User)
-  WITH x, f ORDER BY f.since DESC LIMIT $max_friends
-  RETURN collect(x) AS friends
+  WITH x, f ORDER BY f.since DESC
+  RETURN collect(x)[..$max_friends] AS friends, collect(x.id) AS followed_ids
 }
 CALL (v) {
   OPTIONAL MATCH (v)-[l:LIKES]->(m:Movie)
   WITH m, l ORDER BY l.at DESC LIMIT $max_liked
-  RETURN collect(m) AS liked
+  RETURN collect(m) AS liked, collect(m.id) AS liked_ids
 }
-CALL (friends, liked) {
-  UNWIND friends AS friend
-  MATCH (friend)-[:FOLLOWS]->(c:User)
-  RETURN c, 1 AS via_friend
-  UNION ALL
-  UNWIND liked AS m
-  CALL (m) {
-    MATCH (c:User)-[l:LIKES]->(m)
-    WITH c, l ORDER BY l.at DESC LIMIT $max_likers_per_movie
-    RETURN c
-  }
-  RETURN c, 0 AS via_friend
-}
-WITH v, liked, c, sum(via_friend) AS mutual
-WHERE c.id <> v.id AND NOT EXISTS { (v)-[:FOLLOWS]->(c) } AND """
+CALL (v, friends, liked, followed_ids) {
+  CALL (v, friends, liked, followed_ids) {
+    UNWIND friends AS friend
+    MATCH (friend)-[:FOLLOWS]->(c:User)
+    WHERE c <> v AND NOT c.id IN followed_ids AND """
     + not_hidden("c")
     + """
-WITH v, liked, c, mutual ORDER BY mutual DESC, c.id LIMIT $max_candidates
-WITH c, mutual,
-  CASE WHEN """
-    + activity_visible("c")
+    RETURN c, 1 AS via_friend
+    UNION ALL
+    UNWIND liked AS m
+    CALL (m) {
+      MATCH (c:User)-[:LIKES]->(m)
+      WITH c LIMIT $max_likers_per_movie
+      RETURN c
+    }
+    WITH v, followed_ids, c
+    WHERE c <> v AND NOT c.id IN followed_ids AND """
+    + not_hidden("c")
     + """
-    THEN COUNT { MATCH (c)-[:LIKES]->(m2:Movie) WHERE m2 IN liked }
-    ELSE 0 END AS shared
+    RETURN c, 0 AS via_friend
+  }
+  WITH c, sum(via_friend) AS mutual
+  ORDER BY mutual DESC, c.id LIMIT $max_candidates
+  RETURN collect([c, mutual]) AS candidates
+}
+UNWIND candidates AS candidate
+WITH liked_ids, candidate[0] AS c, candidate[1] AS mutual
+WITH liked_ids, c, mutual, """
+    + activity_visible("c")
+    + """ AS likes_visible
+OPTIONAL MATCH (c)-[:LIKES]->(m2:Movie)
+WHERE likes_visible AND m2.id IN liked_ids
+WITH c, mutual, count(m2) AS shared
 WHERE mutual > 0 OR shared > 0
 RETURN c.id AS user_id, mutual AS mutual_follows, shared AS shared_likes
 ORDER BY mutual_follows DESC, shared_likes DESC, user_id
 LIMIT $limit
 """
 )
+# Shapes the embedded engine's planner needed: the candidates are grouped by themselves alone in a
+# subquery (grouping rows that also carry the id lists hashed the lists per row); membership is
+# tested on id lists, not with EXISTS between two bound nodes (walked from the popular end); the
+# likers of a liked movie are the first the store returns (sorting a popular film's likers by
+# time cost more than the rest of the query).
 
 
 def follow_suggestions(viewer_id: int, *, limit: int = 20, hidden_ids: Sequence[int] = ()) -> list[FollowSuggestion]:
@@ -225,8 +249,8 @@ def follow_suggestions(viewer_id: int, *, limit: int = 20, hidden_ids: Sequence[
     count only if they follow the viewer) above zero.
 
     Ranked by mutual_follows desc, shared_likes desc, user_id. Candidates come
-    from the FOLLOW_SUGGESTIONS_MAX_FRIENDS most recent followees and the
-    FOLLOW_SUGGESTIONS_MAX_LIKERS_PER_MOVIE most recent likers of the viewer's
+    from the FOLLOW_SUGGESTIONS_MAX_FRIENDS most recent followees and
+    FOLLOW_SUGGESTIONS_MAX_LIKERS_PER_MOVIE likers (a sample, not ranked) of each of the viewer's
     FOLLOW_SUGGESTIONS_MAX_LIKED most recent likes; counts are over those same
     sets; at most FOLLOW_SUGGESTIONS_MAX_CANDIDATES are scored; limit <=
     FOLLOW_SUGGESTIONS_MAX_LIMIT.
@@ -259,39 +283,61 @@ def follow_suggestions(viewer_id: int, *, limit: int = 20, hidden_ids: Sequence[
 _ALSO_LIKED = (
     """
 MATCH (a:Movie {id: $movie_id})
-WITH a, COUNT {
+CALL (a) {
   MATCH (x:User)-[:LIKES]->(a)
   WHERE """
     + activity_visible("x")
     + """
-} AS a_likers
-CALL (a) {
-  MATCH (x:User)-[l:LIKES]->(a)
-  WHERE """
-    + activity_visible("x")
-    + """
-  WITH x, l ORDER BY l.at DESC LIMIT $max_likers
-  RETURN x
+  WITH a, x LIMIT $max_likers
+  CALL (a, x) {
+    MATCH (x)-[l2:LIKES]->(b:Movie)
+    WHERE b <> a
+    WITH b, l2 ORDER BY l2.at DESC LIMIT $max_likes_per_liker
+    RETURN b
+  }
+  WITH b, count(DISTINCT x) AS co_likes
+  ORDER BY co_likes DESC, b.id LIMIT $max_candidates
+  RETURN collect([b, co_likes]) AS candidates
 }
-CALL (a, x) {
-  MATCH (x)-[l2:LIKES]->(b:Movie)
-  WHERE b.id <> a.id
-  WITH b, l2 ORDER BY l2.at DESC LIMIT $max_likes_per_liker
-  RETURN b
-}
-WITH a_likers, b, count(DISTINCT x) AS co_likes
-ORDER BY co_likes DESC, b.id LIMIT $max_candidates
-WITH a_likers, b, co_likes, COUNT {
-  MATCH (y:User)-[:LIKES]->(b)
-  WHERE """
-    + activity_visible("y")
+CALL () {
+  CALL () {
+    OPTIONAL MATCH (p:User)-[:FOLLOWS]->(:User {id: $viewer_id})
+    WHERE (p.is_private IS NULL OR p.is_private = true) AND """
+    + not_hidden("p")
     + """
-} AS b_likers
-RETURN b.id AS movie_id, co_likes, toFloat(co_likes) / (a_likers + b_likers - co_likes) AS score
+    RETURN p AS person, 1 AS sign
+    UNION ALL
+    OPTIONAL MATCH (p:User {id: $viewer_id})
+    WHERE p.is_private IS NULL OR p.is_private = true
+    RETURN p AS person, 1 AS sign
+    UNION ALL
+    UNWIND $hidden_ids AS hidden_id
+    MATCH (p:User {id: hidden_id})
+    WHERE p.is_private = false
+    RETURN p AS person, -1 AS sign
+  }
+  MATCH (person)-[:LIKES]->(liked:Movie)
+  RETURN collect([liked.id, sign]) AS corrections
+}
+UNWIND candidates AS candidate
+WITH a, corrections, candidate[0] AS b, candidate[1] AS co_likes
+WITH b, co_likes,
+  coalesce(a.public_likes, 0)
+    + reduce(n = 0, c IN corrections | n + CASE WHEN c[0] = a.id THEN c[1] ELSE 0 END) AS a_likers,
+  coalesce(b.public_likes, 0)
+    + reduce(n = 0, c IN corrections | n + CASE WHEN c[0] = b.id THEN c[1] ELSE 0 END) AS b_likers
+WITH b, co_likes, a_likers + b_likers - co_likes AS either
+RETURN b.id AS movie_id, co_likes,
+  CASE WHEN either > 0 THEN toFloat(co_likes) / either ELSE 1.0 END AS score
 ORDER BY score DESC, co_likes DESC, movie_id
 LIMIT $limit
 """
 )
+# A movie's visible likers are its stored public_likes (graph.projection keeps the count) corrected
+# by the viewer's exceptions: +1 for each like of a private (or placeholder) user the viewer may
+# see (the viewer, their private followers), -1 for each like of a public user a block hides.
+# Those few users' likes are walked once, where counting each candidate's likers walked every liker
+# of every popular film.
 
 
 def also_liked(
@@ -301,8 +347,9 @@ def also_liked(
     sets, counting only likers visible to the viewer (public; or the viewer, or following the
     viewer back; an anonymous viewer sees public likers only).
 
-    Ordered by score desc, co_likes desc, movie_id; excludes the movie itself.
-    Bounds: ALSO_LIKED_MAX_LIKERS most recent visible likers sampled, their
+    Ordered by score desc, co_likes desc, movie_id; excludes the movie itself. The liker counts
+    are exact (stored public counts plus the viewer's exceptions); co_likes is over the sample.
+    Bounds: ALSO_LIKED_MAX_LIKERS visible likers sampled (not ranked), their
     ALSO_LIKED_MAX_LIKES_PER_LIKER most recent likes, ALSO_LIKED_MAX_CANDIDATES
     candidates scored, limit <= ALSO_LIKED_MAX_LIMIT.
     """

@@ -239,6 +239,35 @@ def test_also_liked_of_unknown_movie_is_empty(co_likes):
     assert queries.also_liked(999) == []
 
 
+def test_also_liked_follows_a_liker_turning_private_then_leaving(co_likes):
+    # 22 (public, liked 101..103) turns private: for an anonymous viewer only 21 is left on 101.
+    user(22, private=True, version=2)
+    assert queries.also_liked(101, viewer_id=None) == [AlsoLikedMovie(102, 1, pytest.approx(1 / 2))]
+    user(22, private=False, version=3)
+    assert queries.also_liked(101, viewer_id=None)[0] == AlsoLikedMovie(102, 2, pytest.approx(2 / 3))
+    apply_one("user", (22,), 4, None)  # deleted: their likes go with them
+    assert queries.also_liked(101, viewer_id=None) == [AlsoLikedMovie(102, 1, pytest.approx(1 / 2))]
+
+
+def test_also_liked_counts_likes_that_arrived_before_their_public_user(graph):
+    for liker in (31, 32):
+        like(liker, 201, liker)
+        like(liker, 202, liker)
+    like(33, 202, 33)
+    assert queries.also_liked(201) == []  # placeholders count as private
+    for liker in (31, 32, 33):
+        user(liker)
+    assert queries.also_liked(201) == [AlsoLikedMovie(202, 2, pytest.approx(2 / 3))]
+
+
+def test_also_liked_drops_the_likes_of_users_a_block_hides(co_likes):
+    # Viewer 29 sees private 23; a block hides public 22.
+    assert queries.also_liked(101, viewer_id=29, hidden_ids=[22]) == [
+        AlsoLikedMovie(103, 1, pytest.approx(1 / 2)),
+        AlsoLikedMovie(102, 1, pytest.approx(1 / 3)),
+    ]
+
+
 @pytest.fixture
 def chain(graph):
     for follower, followee in [(1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (1, 7), (7, 4)]:
