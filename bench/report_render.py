@@ -6,6 +6,7 @@ runs the benches and calls `write_report`.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class Run:
 
 
 LINE_STYLES = ("-", "--", ":", "-.")
+PALETTE_COLOURS = 64
 
 
 def format_value(value: float, unit: str) -> str:
@@ -133,8 +135,14 @@ def draw(plot: Plot, lines: dict[str, list[tuple[float, float]]], path: Path) ->
     axes.grid(True, which="major", alpha=0.3)
     axes.legend(fontsize=7.5, ncol=2 if len(lines) > 5 else 1, frameon=False)
     figure.tight_layout()
-    figure.savefig(path, format="png")
+    canvas = io.BytesIO()
+    figure.savefig(canvas, format="png")
     pyplot.close(figure)
+    # A palette of PALETTE_COLOURS keeps each PNG a few tens of KB in the repository.
+    from PIL import Image
+
+    canvas.seek(0)
+    Image.open(canvas).convert("RGB").quantize(colors=PALETTE_COLOURS).save(path, format="PNG", optimize=True)
 
 
 def write_report(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -65,7 +66,14 @@ class Results:
 
 
 def add_json_argument(parser: argparse.ArgumentParser) -> None:
+    """The --json option; also makes SIGTERM (bench/report.py's timeout) unwind the bench, so its
+    `finally` blocks stop the engines it started instead of leaving a Postgres behind."""
     parser.add_argument("--json", metavar="PATH", help="also write the figures and plot points to PATH as JSON")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def merged(runs: list[Results]) -> Results:
