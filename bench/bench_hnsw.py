@@ -354,6 +354,7 @@ def main() -> None:
                 f"\n{'vectors':<11}{'m':>4}{'ef_c':>6}{'ef':>6}{'build s':>9}{'recall@10':>11}{'p50 ms':>9}{'p95 ms':>9}{'p95/exact':>11}"
             )
             record_grid(results, rows, chosen, exact_p50, exact_p95, arguments.movies)
+            results.write(arguments.json)
             for label, m, ef_construct, search_ef, build_seconds, recall, p50, p95 in rows:
                 marker = (
                     " <- default"
@@ -409,6 +410,7 @@ def main() -> None:
                         results.ratio(
                             f"{name}: resident memory int8 / float32", build.resident_megabytes / float32_resident
                         )
+                    results.write(arguments.json)  # row by row: a run stopped at its timeout keeps its rows
                     print(
                         f"{count:>8}{quantization or 'none':>14}{build.build_seconds:>9.1f}{recall:>11.3f}{p50:>9.2f}"
                         f"{p95:>9.2f}{build.disk_megabytes:>9.0f}{build.resident_megabytes:>8.0f}{exact_p95:>11.2f}",

@@ -50,7 +50,7 @@ PALETTE_COLOURS = 64
 
 def format_value(value: float, unit: str) -> str:
     if unit == RATIO_UNIT:
-        return f"{value:.2f}{RATIO_UNIT}"
+        return f"{value:.{0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2}f}{RATIO_UNIT}"
     magnitude = abs(value)
     if magnitude >= 1000:
         return f"{value:,.0f}"

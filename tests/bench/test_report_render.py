@@ -54,6 +54,7 @@ def test_the_table_has_one_row_per_figure_with_ratios_marked():
     assert format_value(0.98765, "") == "0.988"
     assert format_value(12345.6, "rows/s") == "12,346"
     assert format_value(3.0, RATIO_UNIT) == f"3.00{RATIO_UNIT}"
+    assert format_value(177.46, RATIO_UNIT) == f"177{RATIO_UNIT}"
 
 
 def test_the_report_links_a_png_per_plot_with_data_and_names_the_empty_ones(tmp_path):
