@@ -62,7 +62,6 @@ BENCHES = [
             # The 10k users loads at 300-600 rows/s through graph.projection on a loaded 2-core
             # machine (over half an hour), and also_liked already takes seconds at 2k: medium stops there.
             "medium": [
-                "--users 500 --follows 10000 --likes 25000 --viewers 20",
                 "--users 1000 --follows 20000 --likes 50000 --viewers 20",
                 "--users 2000 --follows 40000 --likes 100000 --viewers 20",
             ],
@@ -83,7 +82,7 @@ BENCHES = [
             "medium": [
                 "--skip-grid --queries 200 --scales 10000,50000,100000",
                 "--skip-grid --queries 200 --scales 200000",
-                "--skip-scale --movies 50000 --queries 200 --grid 16:200 --iid-grid 16:200 --efs 16,32,64,128,256,512",
+                "--skip-scale --movies 20000 --queries 200 --grid 16:200 --iid-grid 16:200 --efs 16,32,64,128,256,512",
             ],
         },
         timeout_seconds=2700.0,
