@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from results import Results, add_json_argument  # noqa: E402  (bench/results.py, beside this script)
+from engines import GRAPH_START_TIMEOUT_SECONDS  # noqa: E402  (bench/engines.py, beside this script)
+from results import Results, add_json_argument  # noqa: E402
 
 DATA = ROOT / ".local" / "bench-erase"
 os.environ.update(
@@ -58,7 +59,7 @@ def start_graph():
     server = EmbeddedGraphServer(
         DATA / "graph", free_port(), free_port(), secrets.token_urlsafe(16), query_timeout_seconds=120.0
     )
-    server.start()
+    server.start(timeout=GRAPH_START_TIMEOUT_SECONDS)
     settings = server.settings()
     os.environ.update(
         NEO4J_URI=settings.uri,
