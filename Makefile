@@ -42,13 +42,11 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Every benchmark at one scale (small: minutes; medium: the committed report), then bench/REPORT.md
+# and its plots under bench/report/. Not part of `make test`.
+SCALE ?= small
 bench: install
-	$(PY) bench/bench_catalog.py --quick
-	$(PY) bench/bench_sync.py --quick
-	$(PY) bench/bench_projection.py --quick
-	$(PY) bench/bench_graph.py --quick
-	$(PY) bench/bench_vectors.py --quick
-	$(PY) bench/bench_erase.py --quick
+	$(PY) bench/report.py --scale $(SCALE)
 
 clean-data:
 	rm -rf .local

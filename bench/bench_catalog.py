@@ -23,6 +23,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results import Results, add_json_argument  # noqa: E402  (bench/results.py, beside this script)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 os.environ.setdefault("LOCAL_DATA_DIR", str(ROOT / ".local" / "bench"))
@@ -143,6 +147,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per scenario")
     parser.add_argument("--quick", action="store_true", help="2,000 movies, 40,000 ratings, 50 requests")
     parser.add_argument("--seed", type=int, default=7)
+    add_json_argument(parser)
     args = parser.parse_args()
     if args.quick:
         args.movies, args.ratings, args.users, args.requests = 2_000, 40_000, 1_000, 50
@@ -181,7 +186,13 @@ def main() -> None:
         "(includes recording a movie.ranked outbox event per changed score)"
     )
 
-    measure(rng, args)
+    results = Results("catalog")
+    results.figure(
+        f"{args.movies:,} movies, {args.ratings:,} ratings: bulk load (COPY)", timings["bulk load (COPY)"], "s"
+    )
+    results.figure("rankings.recompute_all()", timings["rankings.recompute_all()"], "s", f"{ranked:,} movies")
+    measure(rng, args, results)
+    results.write(args.json)
 
 
 def load(rng: random.Random, args) -> None:
@@ -269,7 +280,7 @@ def _overview(rng: random.Random) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def measure(rng: random.Random, args) -> None:
+def measure(rng: random.Random, args, results: Results) -> None:
     from django.db import connection
     from django.test import Client
 
@@ -309,6 +320,8 @@ def measure(rng: random.Random, args) -> None:
         p50 = statistics.median(samples)
         p95 = statistics.quantiles(samples, n=20)[18]
         print(f"{name:<40} {p50:>8.1f} {p95:>8.1f} {max(samples):>8.1f}")
+        results.figure(f"{args.movies:,} movies: {name} p50", p50, "ms", "in-process django.test.Client")
+        results.figure(f"{args.movies:,} movies: {name} p95", p95, "ms", "in-process django.test.Client")
 
 
 def _get(client, path: str) -> None:

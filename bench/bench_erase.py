@@ -33,6 +33,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from engines import GRAPH_START_TIMEOUT_SECONDS  # noqa: E402  (bench/engines.py, beside this script)
+from results import Results, add_json_argument  # noqa: E402
+
 DATA = ROOT / ".local" / "bench-erase"
 os.environ.update(
     DJANGO_SETTINGS_MODULE="backend.config.settings",
@@ -54,7 +59,7 @@ def start_graph():
     server = EmbeddedGraphServer(
         DATA / "graph", free_port(), free_port(), secrets.token_urlsafe(16), query_timeout_seconds=120.0
     )
-    server.start()
+    server.start(timeout=GRAPH_START_TIMEOUT_SECONDS)
     settings = server.settings()
     os.environ.update(
         NEO4J_URI=settings.uri,
@@ -202,6 +207,7 @@ def main() -> None:
     parser.add_argument("--follows", type=int, default=500)
     parser.add_argument("--likes", type=int, default=2000)
     parser.add_argument("--quick", action="store_true", help="3 runs per path")
+    add_json_argument(parser)
     args = parser.parse_args()
     if args.quick:
         args.runs = 3
@@ -243,15 +249,21 @@ def main() -> None:
             f"{args.runs} runs per path (seconds, p50 / p95)"
         )
         print(f"   {'path':6} {'events':>7} {'postgres':>17} {'graph empty after':>19} {'total':>17} {'redaction':>17}")
+        measured = Results("erase")
         for path, runs in results.items():
             cells = []
             for name in ("postgres_s", "graph_s", "total_s", "redact_s"):
                 values = [r[name] for r in runs]
                 cells.append(f"{statistics.median(values):7.2f} / {percentile(values, 0.95):6.2f}")
+            total_values = [r["total_s"] for r in runs]
+            measured.figure(f"erase an account, {path} path: total p50", statistics.median(total_values), "s")
+            measured.figure(f"erase an account, {path} path: total p95", percentile(total_values, 0.95), "s")
             print(f"   {path:6} {int(runs[0]['events']):7d} " + "  ".join(f"{c:>17}" for c in cells))
         node = percentile([r["total_s"] for r in results["node"]], 0.95)
         edges = percentile([r["total_s"] for r in results["edges"]], 0.95)
         print(f"   total p95, edges / node: {edges / node:.1f}x   reconcile drift afterwards: {drift}")
+        measured.ratio("erase total p95, edges / node", edges / node, f"reconcile drift afterwards {drift}")
+        measured.write(args.json)
     finally:
         server.stop()
 

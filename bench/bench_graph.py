@@ -28,6 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from results import Results, add_json_argument  # bench/results.py, beside this script
 
 from embedded.graph import EmbeddedGraphServer, free_port
 from graph import driver, projection, queries, schema
@@ -240,6 +243,16 @@ def time_calls(calls) -> list[float]:
     return samples
 
 
+def record(results: Results, args, name: str, graph_ms: list[float], sql_ms: list[float]) -> None:
+    """One question's figures, and its p95s as points of the latency-against-scale plot."""
+    scale = f"{args.users:,} users"
+    for store, samples in (("graph", graph_ms), ("SQL", sql_ms)):
+        results.figure(f"{scale}: {name} {store} p50", statistics.median(samples), "ms")
+        results.figure(f"{scale}: {name} {store} p95", percentile(samples, 0.95), "ms")
+        results.point("graph_latency_vs_scale", f"{name} · {store}", args.users, percentile(samples, 0.95))
+    results.ratio(f"{scale}: {name} p95 graph / SQL", percentile(graph_ms, 0.95) / percentile(sql_ms, 0.95))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=10_000)
@@ -256,6 +269,7 @@ def main() -> None:
         "--fast-load", action="store_true", help="CREATE the relationships instead of projection.apply (same graph)"
     )
     parser.add_argument("--reload", action="store_true", help="load the graph again even if --graph-dir holds it")
+    add_json_argument(parser)
     args = parser.parse_args()
     if args.quick:
         args.users, args.follows, args.likes, args.viewers = 2_000, 40_000, 100_000, 30
@@ -346,17 +360,20 @@ def main() -> None:
             f"{'query':20s} {'graph p50':>10s} {'graph p95':>10s} {'sql p50':>9s} {'sql p95':>9s}"
             f" {'p50 ratio':>10s} {'p95 ratio':>10s}"
         )
+        results = Results("graph")
         for name, graph_calls, sql_calls in cases:
             g = time_calls(graph_calls)
             s = time_calls(sql_calls)
             ratio = statistics.median(g) / statistics.median(s)
             ratio95 = percentile(g, 0.95) / percentile(s, 0.95)
+            record(results, args, name, g, s)
             print(
                 f"{name:20s} {statistics.median(g):9.1f}ms {percentile(g, 0.95):9.1f}ms "
                 f"{statistics.median(s):8.1f}ms {percentile(s, 0.95):8.1f}ms {ratio:9.2f}x {ratio95:9.2f}x",
                 flush=True,
             )
         conn.close()
+        results.write(args.json)
     finally:
         driver.configure(None)
         server.stop()

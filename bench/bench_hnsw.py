@@ -37,6 +37,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from results import Results, add_json_argument  # bench/results.py, beside this script
 
 from backend.importers.movielens import ML100K_GENRES  # plain Python: no Django is set up
 from vectors.edge_backend import EdgeVectorStore
@@ -48,8 +51,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DIMENSION = 384
 RECALL_AT = 10
 UPSERT_BATCH_SIZE = 2_000
-DEFAULT_IMDB = "../shared/datasets/imdb-top-1000/imdb_top_1000.csv"
-DEFAULT_ML100K = "../shared/datasets/ml-100k/u.item"
+# shared/ sits beside the checkout (/work/main) or beside the folder of worktrees (/work/wt/NAME).
+SHARED_DATASETS = next(
+    (folder / "shared" / "datasets" for folder in ROOT.parents if (folder / "shared" / "datasets").is_dir()),
+    ROOT.parent / "shared" / "datasets",
+)
+DEFAULT_IMDB = str(SHARED_DATASETS / "imdb-top-1000/imdb_top_1000.csv")
+DEFAULT_ML100K = str(SHARED_DATASETS / "ml-100k/u.item")
 DEFAULT_CATALOG = str(ROOT / "backend/demo/data/catalog.json")
 CACHE_DIRECTORY = ROOT / ".local" / "bench"
 # The settings before this benchmark: chosen to reach 0.98 on i.i.d. vectors.
@@ -284,12 +292,14 @@ def main() -> None:
     parser.add_argument("--skip-grid", action="store_true", help="only the scale table")
     parser.add_argument("--skip-scale", action="store_true", help="only the grid")
     parser.add_argument("--quick", action="store_true", help="smoke run: 10k vectors, one pair, 50 queries")
+    add_json_argument(parser)
     arguments = parser.parse_args()
     if arguments.quick:
         arguments.movies, arguments.queries, arguments.scales = 10_000, 50, "10000,20000"
         arguments.grid, arguments.efs = "16:100", "32,128"
 
     chosen = VectorSettings()
+    results = Results("hnsw")
     run_started = time.perf_counter()
     real = real_vectors(arguments)
     real_all = np.concatenate(list(real.values()))
@@ -343,6 +353,8 @@ def main() -> None:
             print(
                 f"\n{'vectors':<11}{'m':>4}{'ef_c':>6}{'ef':>6}{'build s':>9}{'recall@10':>11}{'p50 ms':>9}{'p95 ms':>9}{'p95/exact':>11}"
             )
+            record_grid(results, rows, chosen, exact_p50, exact_p95, arguments.movies)
+            results.write(arguments.json)
             for label, m, ef_construct, search_ef, build_seconds, recall, p50, p95 in rows:
                 marker = (
                     " <- default"
@@ -368,7 +380,10 @@ def main() -> None:
             for count in parse_ints(arguments.scales):
                 vectors = synthetic[:count]
                 expected, exact_seconds = exact_top(vectors, synthetic_queries)
-                exact_p95 = float(np.percentile(np.array(exact_seconds) * 1000, 95))
+                exact_p50, exact_p95 = (float(p) for p in np.percentile(np.array(exact_seconds) * 1000, [50, 95]))
+                results.point("vector_latency_vs_scale", "exact numpy · p95", count, exact_p95)
+                results.point("vector_latency_vs_scale", "exact numpy · p50", count, exact_p50)
+                float32_resident = None
                 for quantization in (None, SCALAR_INT8):
                     settings = replace(
                         chosen, path=f"{scratch}/scale-{count}-{quantization}", quantization=quantization
@@ -376,12 +391,58 @@ def main() -> None:
                     build = build_shard(vectors, settings)
                     recall, p50, p95 = measure(build.store, synthetic_queries, expected)
                     build.store.close()
+                    kind = quantization or "float32"
+                    results.point("vector_latency_vs_scale", f"HNSW {kind} · p95", count, p95)
+                    results.point("vector_latency_vs_scale", f"HNSW {kind} · p50", count, p50)
+                    results.point("vector_memory_vs_scale", f"{kind} · resident", count, build.resident_megabytes)
+                    results.point("vector_memory_vs_scale", f"{kind} · on disk", count, build.disk_megabytes)
+                    name = f"scale {count:,} vectors, {kind}"
+                    results.figure(f"{name}: search p50", p50, "ms")
+                    results.figure(f"{name}: search p95", p95, "ms", f"exact numpy p95 {exact_p95:.2f} ms")
+                    results.figure(f"{name}: recall@10 vs exact", recall, "")
+                    results.figure(f"{name}: resident memory growth", build.resident_megabytes, "MB")
+                    results.figure(f"{name}: shard on disk", build.disk_megabytes, "MB")
+                    results.figure(f"{name}: build (upsert + optimize)", build.build_seconds, "s")
+                    results.ratio(f"{name}: p95 HNSW / exact", p95 / exact_p95)
+                    if quantization is None:
+                        float32_resident = build.resident_megabytes
+                    elif float32_resident:
+                        results.ratio(
+                            f"{name}: resident memory int8 / float32", build.resident_megabytes / float32_resident
+                        )
+                    results.write(arguments.json)  # row by row: a run stopped at its timeout keeps its rows
                     print(
                         f"{count:>8}{quantization or 'none':>14}{build.build_seconds:>9.1f}{recall:>11.3f}{p50:>9.2f}"
                         f"{p95:>9.2f}{build.disk_megabytes:>9.0f}{build.resident_megabytes:>8.0f}{exact_p95:>11.2f}",
                         flush=True,
                     )
     print(f"\nTotal run {time.perf_counter() - run_started:.0f}s")
+    results.write(arguments.json)
+
+
+def record_grid(
+    results: Results,
+    rows: list[tuple[str, int, int, int, float, float, float, float]],
+    chosen: VectorSettings,
+    exact_p50: float,
+    exact_p95: float,
+    movies: int,
+) -> None:
+    """Recall against ef for every m:ef_construct; figures for the chosen and the i.i.d. settings."""
+    chosen_triple = (chosen.hnsw_m, chosen.hnsw_ef_construct, chosen.search_ef)
+    for label, m, ef_construct, search_ef, _, recall, p50, p95 in rows:
+        results.point("recall_vs_ef", f"{label} m={m} ef_construct={ef_construct}", search_ef, recall)
+        if (m, ef_construct, search_ef) not in (chosen_triple, IID_SETTINGS):
+            continue
+        which = "default" if (m, ef_construct, search_ef) == chosen_triple else "old i.i.d. setting"
+        name = f"{movies:,} {label} vectors, {which} m={m} ef_construct={ef_construct} ef={search_ef}"
+        results.figure(f"{name}: recall@10 vs exact", recall, "")
+        results.figure(f"{name}: search p50", p50, "ms")
+        results.figure(f"{name}: search p95", p95, "ms")
+        if label == "clustered":
+            results.ratio(f"{name}: p95 HNSW / exact numpy", p95 / exact_p95, f"exact p95 {exact_p95:.2f} ms")
+    results.figure(f"{movies:,} clustered vectors, exact numpy: search p50", exact_p50, "ms")
+    results.figure(f"{movies:,} clustered vectors, exact numpy: search p95", exact_p95, "ms")
 
 
 if __name__ == "__main__":

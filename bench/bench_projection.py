@@ -29,6 +29,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results import Results, add_json_argument  # noqa: E402  (bench/results.py, beside this script)
+
 DATA = ROOT / ".local" / "bench-projection"
 os.environ.update(
     DJANGO_SETTINGS_MODULE="backend.config.settings",
@@ -221,6 +225,7 @@ def main() -> None:
     parser.add_argument("--movies", type=int, default=5000, help="movie creates in the burst")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--quick", action="store_true")
+    add_json_argument(parser)
     args = parser.parse_args()
     if args.quick:
         args.events, args.movies = 2000, 500
@@ -250,6 +255,10 @@ def main() -> None:
         for name, rate in rates.items():
             print(f"   {name:10} {rate:8,.0f}")
         print(f"   batched / per-event: {rates['batched'] / rates['per-event']:.1f}x")
+        measured = Results("projection")
+        for name, rate in rates.items():
+            measured.figure(f"apply rate, {len(event_ids)} graph events, {name}", rate, "events/s")
+        measured.ratio("apply rate batched / per-event", rates["batched"] / rates["per-event"])
 
         port = serve_api()
         print(f"2. burst: {args.movies} movie creates through the API from {args.clients} clients")
@@ -259,6 +268,15 @@ def main() -> None:
                 f"   {name:10} creates/s {r['creates_per_s']:6.1f}  oldest pending graph event max {r['oldest_max_s']:6.1f} s"
                 f"  backlog drained {r['drained_after_s']:5.1f} s after the last create"
             )
+            burst_name = f"burst of {args.movies} API creates, {name}"
+            measured.figure(f"{burst_name}: creates per second", r["creates_per_s"], "creates/s")
+            measured.figure(f"{burst_name}: oldest pending graph event, max", r["oldest_max_s"], "s")
+            measured.figure(f"{burst_name}: backlog drained after the last create", r["drained_after_s"], "s")
+        measured.ratio(
+            "burst: oldest pending graph event max, batched / per-event",
+            results["batched"]["oldest_max_s"] / max(results["per-event"]["oldest_max_s"], 1e-9),
+        )
+        measured.write(args.json)
     finally:
         graph_server.stop()
         broker.stop()

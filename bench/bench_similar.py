@@ -23,6 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from results import Results, add_json_argument  # bench/results.py, beside this script
+
 UPSERT_BATCH = 2_000
 
 
@@ -54,6 +56,7 @@ def main() -> None:
     parser.add_argument("--movies", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--quick", action="store_true", help="5,000 films, 100 requests")
+    add_json_argument(parser)
     arguments = parser.parse_args()
     if arguments.quick:
         arguments.movies, arguments.requests = 5_000, 100
@@ -147,8 +150,14 @@ def main() -> None:
     }
     print(f"\n{arguments.requests} requests each, random films, limit 10, no filter")
     print(f"{'path':<42}{'p50 ms':>9}{'p95 ms':>9}")
+    results = Results("similar")
     for name, (p50, p95) in rows.items():
         print(f"{name:<42}{p50:>9.2f}{p95:>9.2f}")
+        results.figure(f"{len(ids):,} films: {name} p50", p50, "ms")
+        results.figure(f"{len(ids):,} films: {name} p95", p95, "ms")
+    engine_p95, endpoint_p95 = next(iter(rows.values()))[1], list(rows.values())[-1][1]
+    results.ratio(f"{len(ids):,} films: p95 endpoint / engine alone", endpoint_p95 / engine_p95)
+    results.write(arguments.json)
 
 
 if __name__ == "__main__":

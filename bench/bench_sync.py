@@ -22,6 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results import Results, add_json_argument  # noqa: E402  (bench/results.py, beside this script)
+
 DATA = ROOT / ".local" / "bench-sync"
 os.environ.update(
     DJANGO_SETTINGS_MODULE="backend.config.settings",
@@ -30,6 +34,10 @@ os.environ.update(
     QDRANT_PATH=str(DATA / "qdrant"),
     SYNC_SWEEP_AFTER_SECONDS="30",
 )
+
+
+# The lag-over-time plot: each event's commit-to-applied lag, the worst per bin of commit time.
+LAG_BIN_SECONDS = 0.5
 
 
 def percentiles(values: list[float]) -> tuple[float, float, float]:
@@ -47,6 +55,7 @@ def main() -> None:
     parser.add_argument("--movies", type=int, default=200)
     parser.add_argument("--rebuild-ratings", type=int, default=200_000)
     parser.add_argument("--quick", action="store_true")
+    add_json_argument(parser)
     args = parser.parse_args()
     if args.quick:
         args.rate, args.seconds, args.burst, args.users, args.movies, args.rebuild_ratings = 20, 8, 300, 40, 30, 20_000
@@ -57,6 +66,7 @@ def main() -> None:
     from engines import start_engines  # bench/engines.py, beside this script
 
     broker, graph_server = start_engines(DATA)
+    results = Results("sync")
     worker = None
     try:
         import django
@@ -79,11 +89,12 @@ def main() -> None:
              "-Q", "sync,embeddings,maintenance", "--without-mingle", "--without-gossip", "--loglevel", "WARNING"],
             cwd=ROOT, env=os.environ.copy(), stdout=open(DATA / "worker.log", "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
         )  # fmt: skip
-        run_phases(args)
+        run_phases(args, results)
         worker.terminate()
         worker.wait(timeout=60)
         worker = None
-        rebuild_phase(args)
+        rebuild_phase(args, results)
+        results.write(args.json)
     finally:
         if worker is not None:
             worker.kill()
@@ -118,7 +129,7 @@ def random_write(users, movies, rng) -> None:
         social.rate_movie(who, rng.choice(movies).id, Decimal(rng.randint(1, 10)) / 2)
 
 
-def lag_report(label: str, since) -> None:
+def lag_report(label: str, since, results: Results, load_started) -> None:
     from django.db.models import Max, Min
 
     from backend.sync.models import Delivery
@@ -132,13 +143,31 @@ def lag_report(label: str, since) -> None:
             continue
         seconds = (span["last"] - span["first"]).total_seconds() or float("nan")
         p = lag_percentiles(target, since)
+        results.figure(f"{label}: {target} events applied per second", count / seconds, "events/s")
+        for q in ("p50", "p95", "p99"):
+            results.figure(f"{label}: {target} commit-to-applied lag {q}", p[q] * 1000, "ms")
+        lag_over_time(results, target, since, load_started)
         print(
             f"{label:10} {target:8} events={count:6d}  applied/s={count / seconds:8.1f}  "
             f"lag p50={p['p50'] * 1000:8.1f} ms  p95={p['p95'] * 1000:8.1f} ms  p99={p['p99'] * 1000:8.1f} ms"
         )
 
 
-def run_phases(args) -> None:
+def lag_over_time(results: Results, target: str, since, load_started) -> None:
+    """Points (seconds since the load began, worst lag in ms) per LAG_BIN_SECONDS of commit time."""
+    from backend.sync.models import Delivery
+
+    worst: dict[int, float] = {}
+    applied = Delivery.objects.filter(target=target, status=Delivery.DONE, event__created_at__gte=since)
+    for created_at, applied_at in applied.values_list("event__created_at", "applied_at"):
+        bin_index = int((created_at - load_started).total_seconds() // LAG_BIN_SECONDS)
+        lag_ms = (applied_at - created_at).total_seconds() * 1000
+        worst[bin_index] = max(worst.get(bin_index, 0.0), lag_ms)
+    for bin_index, lag_ms in sorted(worst.items()):
+        results.point("sync_lag_over_time", target, bin_index * LAG_BIN_SECONDS, lag_ms)
+
+
+def run_phases(args, results: Results) -> None:
     from django.utils import timezone
 
     from tests.factories import MovieFactory, UserFactory
@@ -153,7 +182,7 @@ def run_phases(args) -> None:
     print(f"setup: {args.users} users and {args.movies} movies written in {time.perf_counter() - started:.1f}s; "
           f"drained in {wait_for_backlog_zero():.1f}s more (includes the worker's model load)")  # fmt: skip
 
-    since = timezone.now()
+    since = load_started = timezone.now()
     interval = 1.0 / args.rate
     deadline = time.monotonic() + args.seconds
     writes = 0
@@ -167,7 +196,9 @@ def run_phases(args) -> None:
     print(
         f"sustained: {writes} writes at {args.rate}/s target for {args.seconds}s; backlog drained {drained:.1f}s after the last write"
     )
-    lag_report("sustained", since)
+    results.figure("sustained: writes issued per second", writes / args.seconds, "writes/s", f"target {args.rate:g}/s")
+    results.figure("sustained: backlog drained after the last write", drained, "s")
+    lag_report("sustained", since, results, load_started)
 
     since = timezone.now()
     started = time.perf_counter()
@@ -178,10 +209,12 @@ def run_phases(args) -> None:
     print(
         f"burst: {args.burst} writes in {written:.1f}s ({args.burst / written:.0f} writes/s); drained {drained:.1f}s after"
     )
-    lag_report("burst", since)
+    results.figure(f"burst: {args.burst} writes issued per second", args.burst / written, "writes/s")
+    results.figure("burst: backlog drained after the last write", drained, "s")
+    lag_report("burst", since, results, load_started)
 
 
-def rebuild_phase(args) -> None:
+def rebuild_phase(args, results: Results) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
@@ -213,12 +246,16 @@ def rebuild_phase(args) -> None:
     started = time.perf_counter()
     counts = rebuild_graph()
     seconds = time.perf_counter() - started
+    results.figure(
+        "rebuild_graph rows per second", sum(counts.values()) / seconds, "rows/s", f"{sum(counts.values())} rows"
+    )
     print(
         f"rebuild_graph: {sum(counts.values())} rows in {seconds:.1f}s = {sum(counts.values()) / seconds:,.0f} rows/s {counts}"
     )
     started = time.perf_counter()
     embedded = rebuild_vectors()
     seconds = time.perf_counter() - started
+    results.figure("rebuild_vectors movies per second", embedded / seconds, "movies/s", "model-bound on CPU")
     print(
         f"rebuild_vectors: {embedded} movies in {seconds:.1f}s = {embedded / seconds:.1f} movies/s (model-bound on CPU)"
     )

@@ -30,6 +30,9 @@ import numpy as np
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from results import Results, add_json_argument  # bench/results.py, beside this script
 
 from vectors.edge_backend import EdgeVectorStore
 from vectors.embedder import Embedder
@@ -292,6 +295,7 @@ def main() -> None:
         help="smoke run: 256 texts, 5,000 movies, 50 queries",
     )
     parser.add_argument("--ingest-only", action="store_true", help="leave out the search section")
+    add_json_argument(parser)
     arguments = parser.parse_args()
     if arguments.quick:
         arguments.texts, arguments.movies, arguments.queries = 256, 5_000, 50
@@ -316,11 +320,23 @@ def main() -> None:
         "pipelined_64": "64 a time, encode | upsert",
         "pipelined_window": f"{ENCODE_WINDOW} a time, encode | upsert (vector_apply, rebuild)",
     }
+    results = Results("vectors")
+    results.figure(f"ingest, {arguments.texts} texts: bare model.encode", bare, "texts/s")
     for name, label in labels.items():
         print(f"{label:<44}{ingest[name]:>10.1f}{ingest[name] / bare:>8.2f}")
+        results.figure(f"ingest: {label}", ingest[name], "texts/s")
+        results.ratio(f"ingest: {label} / bare encode", ingest[name] / bare)
 
     if search is None:
+        results.write(arguments.json)
         return
+    scope = f"{arguments.movies:,} {arguments.distribution} vectors, default settings"
+    results.figure(f"{scope}: Edge HNSW p50", search["edge_p50_ms"], "ms")
+    results.figure(f"{scope}: Edge HNSW p95", search["edge_p95_ms"], "ms")
+    results.figure(f"{scope}: recall@10 vs exact", search["recall_at_10"], "")
+    results.figure(f"{scope}: exact numpy p95", search["exact_p95_ms"], "ms")
+    results.ratio(f"{scope}: p95 Edge / exact", search["edge_p95_ms"] / search["exact_p95_ms"])
+    results.write(arguments.json)
     print(
         f"\nSearch, {arguments.movies} {arguments.distribution} 384-d vectors, {arguments.queries} queries, "
         f"top {RECALL_AT} (upsert {search['upsert_seconds']:.1f}s, optimize {search['optimize_seconds']:.1f}s, "

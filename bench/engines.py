@@ -12,6 +12,8 @@ from embedded.graph import EmbeddedGraphServer, free_port
 from embedded.postgres import use_embedded_postgres
 from embedded.redis import EmbeddedRedis
 
+GRAPH_START_TIMEOUT_SECONDS = 300.0
+
 
 def start_engines(data_dir: Path) -> tuple[EmbeddedRedis, EmbeddedGraphServer]:
     broker = EmbeddedRedis(data_dir / "redis", append_only=False)
@@ -26,7 +28,8 @@ def start_graph(data_dir: Path) -> EmbeddedGraphServer:
     bolt_port = free_port()
     http_port = next(port for port in iter(free_port, None) if port != bolt_port)
     graph_server = EmbeddedGraphServer(data_dir / "graph", bolt_port, http_port, secrets.token_urlsafe(16))
-    graph_server.start()
+    # A bench often shares the machine with builds and test runs: the JVM may need minutes to answer.
+    graph_server.start(timeout=GRAPH_START_TIMEOUT_SECONDS)
     settings = graph_server.settings()
     os.environ.update(
         NEO4J_URI=settings.uri,
