@@ -44,13 +44,12 @@ def _warn_open(error: Exception) -> None:
                    type(error).__name__, error, count)  # fmt: skip
 
 
-class FailOpen:
-    """Mixin for DRF's SimpleRateThrottle family: a fixed-window counter in caches["throttle"]
-    instead of the list of request times, open on cache errors."""
+class FailOpen(throttling.SimpleRateThrottle):
+    """Base of the throttles below, before DRF's own: a fixed-window counter in
+    caches["throttle"] instead of the list of request times, open on cache errors."""
 
-    rate: str | None
-    num_requests: int
-    duration: int
+    num_requests: int | None  # set by DRF's __init__ (or the scoped allow_request) from the rate
+    duration: int | None
 
     def __init__(self) -> None:
         self.cache = caches["throttle"]  # looked up per request: the alias follows settings changes
@@ -58,15 +57,15 @@ class FailOpen:
         super().__init__()
 
     def allow_request(self, request, view):
-        if self.rate is None:
+        if self.rate is None or self.num_requests is None or self.duration is None:
             return True
-        client_key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        client_key = self.get_cache_key(request, view)
         if client_key is None:
             return True
         # Not DRF's own key, which may still hold a list of request times after an upgrade.
         key = f"{client_key}:window"
         try:
-            if self._count(key) <= self.num_requests:
+            if self._count(key, self.duration) <= self.num_requests:
                 return True
             ttl = getattr(self.cache, "ttl", None)  # django-redis has it; locmem does not
             remaining = ttl(key) if ttl is not None else None
@@ -76,13 +75,13 @@ class FailOpen:
             return True
         return False
 
-    def _count(self, key: str) -> int:
+    def _count(self, key: str, duration: int) -> int:
         """This request's number in the client's window, which opens at its first request and
         lasts `duration` (the counter's expiry): one INCR, or a new counter."""
         try:
             return self.cache.incr(key)
         except ValueError:  # no open window: this request opens one
-            if self.cache.add(key, 1, timeout=self.duration):
+            if self.cache.add(key, 1, timeout=duration):
                 return 1
             return self.cache.incr(key)
 
