@@ -138,14 +138,16 @@ class Platform:
     extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
     url: str = ""
+    bolt_port: int = 0
 
     def start(self) -> str:
         port = free_port()
+        self.bolt_port = free_port()
         env = {
             **os.environ,
             "LOCAL_DATA_DIR": str(self.data_dir),
             "HTTP_PORT": str(port),
-            "BOLT_PORT": str(free_port()),
+            "BOLT_PORT": str(self.bolt_port),
             "GRAPH_HTTP_PORT": str(free_port()),
             "THROTTLE_ANON": RAISED_RATE,
             "THROTTLE_USER": RAISED_RATE,
@@ -352,9 +354,12 @@ def run(scale: str = "small", url: str | None = None, variants: tuple[str, ...] 
             try:
                 platform_url = platform.start()
                 if variant == "gunicorn":
-                    rows += bench_gunicorn(platform_url, data_dir, scale)
+                    wait_synced(platform_url)
+                    rows += bench_gunicorn(platform, scale)
                 else:
                     rows += bench_platform(platform_url, variant, scale)
+                if variant == variants[-1]:
+                    rows += throttle_costs(platform)
             finally:
                 platform.stop()
     rows.append({"bench": "throughput", "endpoint": "machine", "cpus": os.cpu_count(),
@@ -363,8 +368,119 @@ def run(scale: str = "small", url: str | None = None, variants: tuple[str, ...] 
     return rows
 
 
-def bench_gunicorn(platform_url: str, data_dir: Path, scale: str) -> list[dict]:
-    raise NotImplementedError
+GUNICORN_WORKERS = 3  # the Dockerfile's CMD
+GUNICORN_CONFIG = """
+import os
+
+def post_fork(server, worker):
+    # Before the app loads in the worker: a shard of its own (an Edge shard admits one process).
+    os.environ["QDRANT_PATH"] = os.path.join(os.environ["BENCH_SHARD_COPIES"], str(worker.age %% %(workers)d))
+"""
+
+
+def bench_gunicorn(platform: Platform, scale: str) -> list[dict]:
+    """The compose file's production layout where it can run here: gunicorn with the Dockerfile's
+    3 sync workers, beside the embedded platform, which keeps its engines, Celery workers and beat.
+    A Qdrant server would serve every worker; in its place each worker opens a copy of the shard
+    made once the demo was indexed (a copy that the sync does not update: right for reads)."""
+    data_dir = platform.data_dir
+    copies = data_dir / "shard-copies"
+    shutil.rmtree(copies, ignore_errors=True)
+    for worker in range(GUNICORN_WORKERS):
+        shutil.copytree(data_dir / "qdrant", copies / str(worker))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "backend.config.settings",
+        "LOCAL_DATA_DIR": str(data_dir),
+        "SECRET_KEY": (data_dir / "secret_key").read_text().strip(),
+        "NEO4J_URI": f"bolt://127.0.0.1:{platform.bolt_port}",
+        "NEO4J_USER": "root",
+        "NEO4J_PASSWORD": (data_dir / "graph" / ".password").read_text().strip(),
+        "NEO4J_DATABASE": "cinema",
+        "CELERY_BROKER_URL": f"redis+socket://{data_dir / 'redis' / 'redis.sock'}?virtual_host=0",
+        "REDIS_URL": f"unix://{data_dir / 'redis' / 'redis.sock'}?db=1",
+        "BENCH_SHARD_COPIES": str(copies),
+        "THROTTLE_ANON": RAISED_RATE,
+        "THROTTLE_USER": RAISED_RATE,
+        "THROTTLE_AUTH": RAISED_RATE,
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("DATABASE_URL", None)  # the platform's embedded Postgres, joined under LOCAL_DATA_DIR
+    env.setdefault("XDG_RUNTIME_DIR", f"/tmp/runtime-{os.getuid()}")
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as config:
+        config.write(GUNICORN_CONFIG % {"workers": GUNICORN_WORKERS})
+    # gunicorn does not start the embedded Postgres: a small wrapper module does, then runs it.
+    command = [sys.executable, "-c", "from embedded.postgres import use_embedded_postgres; use_embedded_postgres(); "
+               "from gunicorn.app.wsgiapp import run; run()",
+               "backend.config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers",
+               str(GUNICORN_WORKERS), "--timeout", "60", "--worker-tmp-dir", "/dev/shm", "-c", config.name]  # fmt: skip
+    log = (data_dir / "gunicorn.log").open("ab")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, server)
+        return bench_platform(url, "gunicorn", scale)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        os.unlink(config.name)
+        shutil.rmtree(copies, ignore_errors=True)
+
+
+THROTTLE_SCRIPT = """
+import json, time
+import django
+django.setup()
+from django.core.cache import caches
+from rest_framework import throttling
+from rest_framework.test import APIRequestFactory
+from backend.core import throttling as ours
+
+class Drf(throttling.AnonRateThrottle):
+    rate = "100000/min"
+
+class Fixed(ours.AnonRateThrottle):
+    rate = "100000/min"
+
+from django.contrib.auth.models import AnonymousUser
+request = APIRequestFactory().get("/api/movies/", REMOTE_ADDR="10.1.2.3")
+request.user = AnonymousUser()
+def per_check_us(cls, calls):
+    started = time.perf_counter()
+    for _ in range(calls):
+        throttle = cls()
+        throttle.cache = caches["throttle"]
+        assert throttle.allow_request(request, None)
+    return (time.perf_counter() - started) / calls * 1e6
+
+per_check_us(Fixed, 5)  # the connection to Redis
+rows = []
+for history in (100, 10000, 90000):
+    caches["throttle"].clear()
+    caches["throttle"].set(Drf().get_cache_key(request, None), [time.time()] * history, 60)
+    rows.append({"throttle": "drf sliding window", "requests_in_window": history, "us_per_check": per_check_us(Drf, 20)})
+    rows.append({"throttle": "fixed window (ours)", "requests_in_window": history, "us_per_check": per_check_us(Fixed, 200)})
+print(json.dumps(rows))
+"""
+
+
+def throttle_costs(platform: Platform) -> list[dict]:
+    """Microseconds per throttle check against the platform's Redis, DRF's list of request times
+    against our counter, with that many requests already in the window (the rate is 100000/min)."""
+    socket_path = platform.data_dir / "redis" / "redis.sock"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.config.settings", "SECRET_KEY": "bench-only",
+           "DATABASE_URL": "postgres://bench@localhost/unused", "REDIS_URL": f"unix://{socket_path}?db=2"}  # fmt: skip
+    output = subprocess.run([sys.executable, "-c", THROTTLE_SCRIPT], cwd=ROOT, env=env, capture_output=True,
+                            text=True, check=True).stdout  # fmt: skip
+    rows = [{"bench": "throughput", "endpoint": "throttle check", **row} for row in json.loads(output.splitlines()[-1])]
+    for row in rows:
+        print(f"throttle  {row['throttle']:20} {row['requests_in_window']:>7} in window: "
+              f"{row['us_per_check']:9.1f} µs per check")  # fmt: skip
+    return rows
 
 
 def print_ratios(rows: list[dict]) -> None:
