@@ -1,11 +1,12 @@
 """Whole answers of hot public reads kept in the default cache under versioned keys.
 
-A cached answer's key carries the current token of every version it was built from (for example
-`kind:movie`, which the outbox bumps on each recorded movie change, and `target:vectors`, bumped
-when the vector deliveries are applied). A write bumps its versions, again when its transaction
-commits, so the next read builds a fresh answer under new keys; the old entries are never read again and
-expire after RESPONSE_CACHE_SECONDS. Nothing is deleted, so no reader can put back a stale entry
-under a key that is still in use: a reader that saw the old token stores under the old key.
+A cached answer is stored with the current token of every version it was built from (for
+example `kind:movie`, which the outbox bumps on each recorded movie change, and `target:vectors`,
+bumped when the vector deliveries are applied) and served only while those tokens are current. A
+write bumps its versions, and again when its transaction commits, so the next read builds a fresh
+answer; a reader that saw the old tokens may store an old answer, but never one that is served. The
+tokens and the entry are read together, one round trip to Redis; entries expire after
+RESPONSE_CACHE_SECONDS.
 
 The cache is Redis in every deployment (locmem in tests, per process). Redis down: the default
 alias ignores its errors (settings: IGNORE_EXCEPTIONS), versions read as missing, and every read
@@ -56,20 +57,25 @@ def bump(*names: str) -> None:
 
 
 def cached(name: str, parts: Sequence[Any], versions: Sequence[str], build: Callable[[], T]) -> T:
-    """`build()`'s answer for this read, from the cache when one was stored under the versions'
-    current tokens; otherwise built and stored. An exception from build is raised, not cached."""
+    """`build()`'s answer for this read, from the cache when the stored one was built under the
+    versions' current tokens; otherwise built and stored. The entry and the tokens are read in one
+    round trip. An exception from build is raised, not cached."""
     if not enabled():
         return build()
-    tokens = _tokens(versions)
+    digest = hashlib.blake2b(repr(tuple(parts)).encode(), digest_size=16).hexdigest()
+    key = f"{_ENTRY_PREFIX}{name}:{digest}"
+    version_keys = [_VERSION_PREFIX + name for name in versions]
+    found = cache.get_many([*version_keys, key])
+    tokens = _tokens(version_keys, found)
     if tokens is None:  # the cache is not answering: build every time rather than risk staleness
         return build()
-    digest = hashlib.blake2b(repr((tuple(parts), tokens)).encode(), digest_size=16).hexdigest()
-    key = f"{_ENTRY_PREFIX}{name}:{digest}"
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
+    entry = found.get(key)
+    if entry is not None and entry[0] == tokens:
+        return entry[1]
     answer = build()
-    cache.set(key, answer, settings.RESPONSE_CACHE_SECONDS)
+    # A slower reader may overwrite this with an older answer under older tokens: the next read
+    # sees tokens that do not match and builds again; a stale answer is never served.
+    cache.set(key, (tokens, answer), settings.RESPONSE_CACHE_SECONDS)
     return answer
 
 
@@ -81,16 +87,14 @@ def _token() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def _tokens(versions: Sequence[str]) -> tuple[str, ...] | None:
-    keys = [_VERSION_PREFIX + name for name in versions]
-    found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
+def _tokens(version_keys: list[str], found: dict[str, Any]) -> tuple[str, ...] | None:
+    missing = [key for key in version_keys if key not in found]
     if missing:
         # A version never bumped (or lost with the cache): give it a token; add() keeps a token
         # another process set first, so all agree on one.
         for key in missing:
             cache.add(key, _token(), None)
-        found |= cache.get_many(missing)
+        found = found | cache.get_many(missing)
         if any(key not in found for key in missing):
             return None
-    return tuple(found[key] for key in keys)
+    return tuple(found[key] for key in version_keys)

@@ -18,6 +18,7 @@ import threading
 import time
 
 from django.core.cache import caches
+from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 from rest_framework import throttling
@@ -77,7 +78,14 @@ class FailOpen(throttling.SimpleRateThrottle):
 
     def _count(self, key: str, duration: int) -> int:
         """This request's number in the client's window, which opens at its first request and
-        lasts `duration` (the counter's expiry): one INCR, or a new counter."""
+        lasts `duration` (the counter's expiry). On Redis one round trip: SET NX EX opens the window
+        if none is open, INCR counts (EXPIRE NX would need Redis 7)."""
+        if isinstance(self.cache, RedisCache):
+            pipeline = self.cache.client.get_client(write=True).pipeline(transaction=False)
+            full_key = self.cache.client.make_key(key)
+            pipeline.set(full_key, 0, ex=duration, nx=True)
+            pipeline.incr(full_key)
+            return pipeline.execute()[1]
         try:
             return self.cache.incr(key)
         except ValueError:  # no open window: this request opens one
