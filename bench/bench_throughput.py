@@ -353,9 +353,9 @@ def run(scale: str = "small", url: str | None = None, variants: tuple[str, ...] 
             platform = Platform(data_dir, VARIANTS.get(variant, {}))
             try:
                 platform_url = platform.start()
-                if variant == "gunicorn":
+                if variant.startswith("gunicorn"):
                     wait_synced(platform_url)
-                    rows += bench_gunicorn(platform, scale)
+                    rows += bench_gunicorn(platform, scale, threads=GUNICORN_THREADS.get(variant))
                 else:
                     rows += bench_platform(platform_url, variant, scale)
                 if variant == variants[-1]:
@@ -368,7 +368,9 @@ def run(scale: str = "small", url: str | None = None, variants: tuple[str, ...] 
     return rows
 
 
-GUNICORN_WORKERS = 3  # the Dockerfile's CMD
+GUNICORN_WORKERS = 3  # the Dockerfile's CMD, sync workers
+# gthread workers: each worker's threads overlap their waits on Redis and Postgres round trips.
+GUNICORN_THREADS = {"gunicorn-gthread": 8}
 GUNICORN_CONFIG = """
 import os
 
@@ -378,7 +380,7 @@ def post_fork(server, worker):
 """
 
 
-def bench_gunicorn(platform: Platform, scale: str) -> list[dict]:
+def bench_gunicorn(platform: Platform, scale: str, threads: int | None = None) -> list[dict]:
     """The compose file's production layout where it can run here: gunicorn with the Dockerfile's
     3 sync workers, beside the embedded platform, which keeps its engines, Celery workers and beat.
     A Qdrant server would serve every worker; in its place each worker opens a copy of the shard
@@ -415,12 +417,14 @@ def bench_gunicorn(platform: Platform, scale: str) -> list[dict]:
                "from gunicorn.app.wsgiapp import run; run()",
                "backend.config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers",
                str(GUNICORN_WORKERS), "--timeout", "60", "--worker-tmp-dir", "/dev/shm", "-c", config.name]  # fmt: skip
+    if threads:
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
     log = (data_dir / "gunicorn.log").open("ab")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, server)
-        return bench_platform(url, "gunicorn", scale)
+        return bench_platform(url, "gunicorn" if not threads else f"gunicorn-{threads}t", scale)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -501,7 +505,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="measure this running platform instead of starting one")
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
-    parser.add_argument("--variants", default="uncached,cached", help="comma-separated: uncached, cached, gunicorn")
+    parser.add_argument(
+        "--variants", default="uncached,cached", help="comma-separated: uncached, cached, gunicorn, gunicorn-gthread"
+    )
     parser.add_argument("--json", type=Path, help="write the rows here")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
