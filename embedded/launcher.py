@@ -37,6 +37,7 @@ GRAPH_DATABASE = "cinema"
 # The in-process worker runs the model, which uses every core itself; the graph worker waits on I/O.
 EMBEDDING_WORKER_THREADS = 2
 SYNC_WORKER_THREADS = 4
+HTTP_THREADS = 8
 
 
 def log_level() -> str:
@@ -134,7 +135,10 @@ class Platform:
         from backend.config.wsgi import application
         from tasks import app
 
-        server = waitress.create_server(application, host=HOST, port=self.http_port, threads=8)
+        server = waitress.create_server(application, host=HOST, port=self.http_port, threads=HTTP_THREADS)
+        # waitress warns once per request that waits for a thread: under load, a log line per
+        # request is a cost of its own (bench/bench_throughput.py); /metrics shows the latency.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         threading.Thread(target=server.run, name="http", daemon=True).start()
         beat = EmbeddedService(app, thread=True, schedule_filename=str(self.data_dir / "celerybeat-schedule"))
         beat.start()  # type: ignore[union-attr]  # thread=True gives the threaded service

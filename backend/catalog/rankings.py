@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from backend.catalog.cached_reads import bump_catalogue
 from backend.catalog.models import Movie, PendingRankUpdate
 from backend.core import jobs
 from backend.sync.outbox import aggregate_key, record_changes
@@ -113,4 +114,6 @@ def _recompute(movie_ids: list[int] | None) -> int:
         if abs(score - before.get(movie_id, 0.0)) >= RANK_SCORE_SYNC_THRESHOLD
     ]
     record_changes("movie", [aggregate_key(movie_id) for movie_id in changed], "movie.ranked")
+    # Positions and counts moved for movies whose score barely changed, which record no event.
+    bump_catalogue()
     return len(after)

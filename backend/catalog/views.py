@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.catalog import selectors, services
+from backend.catalog.cached_reads import CATALOGUE_VERSIONS
 from backend.catalog.filters import MovieFilter
 from backend.catalog.serializers import (
     MovieDetailSerializer,
@@ -14,6 +15,7 @@ from backend.catalog.serializers import (
     SuggestionSerializer,
     SuggestQuerySerializer,
 )
+from backend.core import response_cache
 from backend.core.permissions import IsStaffOrReadOnly
 from backend.core.schema import ERROR_RESPONSES
 
@@ -41,6 +43,15 @@ class MovieListView(generics.ListAPIView):
     def get_queryset(self):
         return selectors.movie_list()
 
+    def list(self, request, *args, **kwargs):
+        # The page's links are absolute, so the scheme and host are part of the key.
+        parts = [request.build_absolute_uri("/"), sorted(request.query_params.lists())]
+        return Response(
+            response_cache.cached(
+                "movie-list", parts, CATALOGUE_VERSIONS, lambda: super(MovieListView, self).list(request).data
+            )
+        )
+
     @extend_schema(request=MovieWriteSerializer, responses={201: MovieDetailSerializer, **ERROR_RESPONSES})
     def post(self, request):
         serializer = MovieWriteSerializer(data=request.data)
@@ -57,9 +68,19 @@ class MovieDetailView(APIView):
     def detail(self, request, movie_id: int):
         return selectors.movie_detail(movie_id)
 
+    def viewer(self, request, movie_id: int) -> dict | None:
+        """The viewer's own activity on the movie, which the cached answer leaves out."""
+        return None
+
     @extend_schema(responses={200: MovieDetailSerializer, **ERROR_RESPONSES})
     def get(self, request, movie_id: int):
-        return Response(MovieDetailSerializer(self.detail(request, movie_id)).data)
+        body = response_cache.cached(
+            "movie-detail",
+            [movie_id],
+            CATALOGUE_VERSIONS,
+            lambda: dict(MovieDetailSerializer(selectors.movie_detail(movie_id)).data),
+        )
+        return Response({**body, "viewer": self.viewer(request, movie_id)})
 
     @extend_schema(request=MovieWriteSerializer, responses={200: MovieDetailSerializer, **ERROR_RESPONSES})
     def put(self, request, movie_id: int):

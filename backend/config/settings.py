@@ -69,6 +69,9 @@ try:
     RANKING_MIN_VOTES = env.integer("RANKING_MIN_VOTES", 5, minimum=1)
     RECOMMENDER_TRAIN_INTERVAL_SECONDS = env.integer("RECOMMENDER_TRAIN_INTERVAL_SECONDS", 6 * 3600, minimum=60)
     RECOMMENDATIONS_CACHE_SECONDS = env.integer("RECOMMENDATIONS_CACHE_SECONDS", 300, minimum=0)
+    # Expiry of cached public reads (catalogue list, movie detail, similar movies), whose versioned
+    # keys already make a write's next read fresh (backend/core/response_cache.py); 0: no caching.
+    RESPONSE_CACHE_SECONDS = env.integer("RESPONSE_CACHE_SECONDS", 300, minimum=0)
     SYNC_MAX_ATTEMPTS = env.integer("SYNC_MAX_ATTEMPTS", 12, minimum=1)
     SYNC_SWEEP_AFTER_SECONDS = env.integer("SYNC_SWEEP_AFTER_SECONDS", 60, minimum=1)
     LOG_LEVEL = env.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "WARNING")

@@ -8,6 +8,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.catalog.cached_reads import CATALOGUE_VERSIONS
+from backend.core import response_cache
 from backend.core.schema import ERROR_RESPONSES, STORE_ERROR_RESPONSES, error
 from backend.discovery import search, selectors
 from backend.discovery.serializers import (
@@ -30,6 +32,8 @@ from graph.queries import CONNECTION_MAX_HOPS
 from vectors.types import SearchFilter
 
 CONNECTION_HOPS = 4
+# The neighbours come from the vectors, their rows from the catalogue.
+SIMILAR_MOVIES_VERSIONS = (*CATALOGUE_VERSIONS, response_cache.target_version("vectors"))
 VECTOR_RESPONSES = {**STORE_ERROR_RESPONSES, 409: error("Not in the similarity index yet (status: indexing)")}
 
 
@@ -162,10 +166,15 @@ class SimilarMoviesView(APIView):
     )
     def get(self, request, movie_id: int):
         params = _query(VectorFilterSerializer, request)
-        similar = selectors.similar_movies(movie_id, limit=params["limit"], search_filter=_search_filter(params))
-        return Response(
-            ScoredMovieRowSerializer([{"movie": r.movie, "score": r.score} for r in similar], many=True).data
-        )
+
+        def answer() -> list:
+            similar = selectors.similar_movies(movie_id, limit=params["limit"], search_filter=_search_filter(params))
+            return list(
+                ScoredMovieRowSerializer([{"movie": r.movie, "score": r.score} for r in similar], many=True).data
+            )
+
+        parts = [movie_id, sorted(params.items())]
+        return Response(response_cache.cached("similar-movies", parts, SIMILAR_MOVIES_VERSIONS, answer))
 
 
 class SemanticSearchView(APIView):

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from backend.accounts.selectors import active_user
 from backend.catalog import views as catalog_views
 from backend.catalog.models import Genre
+from backend.catalog.serializers import ViewerSerializer
 from backend.core.errors import Forbidden
 from backend.core.schema import ERROR_RESPONSES, error
 from backend.social import selectors, services
@@ -72,6 +73,11 @@ class MovieDetailView(catalog_views.MovieDetailView):
 
     def detail(self, request, movie_id: int):
         return selectors.movie_detail_for(movie_id, request.user)
+
+    def viewer(self, request, movie_id: int) -> dict | None:
+        if not request.user.is_authenticated:
+            return None
+        return dict(ViewerSerializer(selectors.viewer_activity(movie_id, request.user)).data)
 
 
 class PublicProfileView(APIView):

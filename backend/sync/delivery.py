@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from backend.core import response_cache
 from backend.sync.models import AggregateVersion, Delivery, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ def mark_done(deliveries: list[Delivery]) -> None:
         Delivery.objects.filter(id__in=[d.id for d in deliveries]).update(
             status=Delivery.DONE, applied_at=timezone.now(), last_error="", attempts=F("attempts") + 1
         )
+        # Answers read from a projection (similar movies from the vectors) follow it.
+        response_cache.bump(*sorted({response_cache.target_version(d.target) for d in deliveries}))
 
 
 def mark_retry(deliveries: list[Delivery], error: Exception) -> None:

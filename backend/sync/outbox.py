@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from backend.core import response_cache
 from backend.sync import dispatch, registry
 from backend.sync.models import Delivery, OutboxEvent
 
@@ -91,4 +92,5 @@ def record_changes(kind: str, keys: Sequence[str], event_type: str) -> list[Outb
         for event_id, created_at in [inserted[key]]
     ]
     transaction.on_commit(lambda: dispatch.send(event_ids, targets))
+    response_cache.bump(response_cache.kind_version(kind))
     return events

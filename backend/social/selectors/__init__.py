@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from backend.catalog.models import Movie
@@ -48,6 +48,20 @@ def movie_detail_for(movie_id: int, viewer) -> Movie:
         movie.viewer_ratings = list(Rating.objects.filter(user=viewer, movie_id=movie_id))  # type: ignore[attr-defined]
         movie.viewer_likes = list(Like.objects.filter(user=viewer, movie_id=movie_id))  # type: ignore[attr-defined]
     return movie
+
+
+def viewer_activity(movie_id: int, viewer) -> dict:
+    """The signed-in viewer's own rating (None: not rated) and like of the movie, in one query."""
+    row = (
+        User.objects.filter(id=viewer.id)
+        .annotate(
+            rating=Subquery(Rating.objects.filter(user=OuterRef("pk"), movie_id=movie_id).values("score")[:1]),
+            liked=Exists(Like.objects.filter(user=OuterRef("pk"), movie_id=movie_id)),
+        )
+        .values("rating", "liked")
+        .first()
+    )
+    return {"rating": None, "liked": False} if row is None else dict(row)
 
 
 def require_movie(movie_id: int) -> None:
