@@ -20,6 +20,7 @@ notifications (an imported history is not news). Films only watched are counted,
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -28,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from backend.catalog import rankings
@@ -51,6 +52,7 @@ from backend.social.models import (
 from backend.social.services.lists import list_create
 from backend.sync.outbox import aggregate_key, record_changes
 
+logger = logging.getLogger(__name__)
 User = get_user_model()
 NOT_IN_CATALOGUE = "not in the catalogue"
 AMBIGUOUS = "ambiguous: several films have this title and year"
@@ -79,13 +81,22 @@ class ImportProgress:
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
         self._connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        self._given_up = False
 
     def report(self, phase: str, processed: int, total: int) -> None:
-        with self._connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET progress = %s::jsonb WHERE id = %s AND status = %s",
-                [json.dumps(progress_figure(phase, processed, total)), self.job_id, ImportJob.RUNNING],
-            )
+        """Write the figure; a figure that cannot be written (no connection to spare) is given up,
+        with the ones after it: the progress is for show, the import goes on."""
+        if self._given_up:
+            return
+        try:
+            with self._connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ImportJob._meta.db_table} SET progress = %s::jsonb WHERE id = %s AND status = %s",
+                    [json.dumps(progress_figure(phase, processed, total)), self.job_id, ImportJob.RUNNING],
+                )
+        except DatabaseError as error:
+            logger.warning("import %s: progress not shown: %s", self.job_id, error)
+            self._given_up = True
 
     def close(self) -> None:
         self._connection.close()
