@@ -358,6 +358,7 @@ def main() -> None:
     )
     server.start(timeout=300.0)
     pg = pgserver.get_server(str(work / "pg"), cleanup_mode="stop")
+    api_ready = False
     try:
         driver.configure(server.settings(query_timeout_seconds=120.0))
         schema.bootstrap()
@@ -436,6 +437,7 @@ def main() -> None:
         if not args.skip_api:
             started = time.perf_counter()
             setup_api(server, data)
+            api_ready = True
             print(
                 f"\nAPI: Django on its own embedded Postgres, users and movies loaded in {time.perf_counter() - started:.0f}s"
             )
@@ -452,6 +454,12 @@ def main() -> None:
         driver.configure(None)
         server.stop()
         pg.cleanup()
+        if api_ready:
+            # os._exit below skips pgserver's exit hook, which would stop Django's embedded Postgres.
+            from django.db import connections
+
+            connections.close_all()
+            pgserver.get_server(Path(os.environ["LOCAL_DATA_DIR"]) / "postgres", cleanup_mode="stop").cleanup()
     os._exit(0)
 
 
