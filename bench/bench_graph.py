@@ -227,6 +227,81 @@ def load_graph(data, fast: bool = False) -> dict[str, tuple[int, float]]:
     return timings
 
 
+API_TARGET_P95_MS = 25.0
+
+
+def setup_api(server: EmbeddedGraphServer, data) -> None:
+    """Django on its own embedded Postgres (under .local/bench-graph-api), its graph settings on the
+    bench's engine, and the users and movies the endpoints hydrate (the graph answers the rest)."""
+    graph_settings = server.settings()
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="backend.config.settings",
+        NEO4J_URI=graph_settings.uri,
+        NEO4J_USER=graph_settings.user,
+        NEO4J_PASSWORD=graph_settings.password,
+        NEO4J_DATABASE=graph_settings.database,
+        NEO4J_QUERY_TIMEOUT="120",
+    )
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+    os.environ.setdefault("LOCAL_DATA_DIR", str(ROOT / ".local" / "bench-graph-api"))
+    os.environ.setdefault("THROTTLE_ANON", "100000000/min")
+    os.environ.setdefault("THROTTLE_USER", "100000000/min")
+    import django
+
+    from embedded.postgres import use_embedded_postgres
+
+    use_embedded_postgres()
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from backend.accounts.models import Profile
+    from backend.catalog.models import Movie
+
+    call_command("migrate", verbosity=0)
+    user_model = get_user_model()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE catalog_movie, accounts_profile, auth_user RESTART IDENTITY CASCADE")
+        user_model.objects.bulk_create(user_model(id=u, username=f"u{u}", password="!") for u, _ in data["users"])
+        Profile.objects.bulk_create(Profile(user_id=u, is_private=p) for u, p in data["users"])
+        Movie.objects.bulk_create(
+            Movie(id=m, title=f"m{m}", overview="", original_language="en") for m, _ in data["movies"]
+        )
+
+
+def api_cases(viewers, movie_ids, targets):
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    users = get_user_model().objects.select_related("profile").in_bulk(list(viewers))
+    clients = {}
+    for viewer in viewers:
+        clients[viewer] = APIClient(HTTP_HOST="localhost")
+        clients[viewer].force_authenticate(users[viewer])
+
+    def get(viewer, path):
+        def call():
+            response = clients[viewer].get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {path} answered {response.status_code}: {response.content[:300]!r}")
+
+        return call
+
+    pairs = list(zip(viewers, movie_ids, strict=False))
+    return [
+        ("GET me/feed/friends-liked/", [get(v, "/api/me/feed/friends-liked/") for v in viewers]),
+        ("GET movies/{id}/friends/", [get(v, f"/api/movies/{m}/friends/") for v, m in pairs]),
+        ("GET me/suggestions/follow/", [get(v, "/api/me/suggestions/follow/") for v in viewers]),
+        ("GET movies/{id}/also-liked/", [get(v, f"/api/movies/{m}/also-liked/") for v, m in pairs]),
+        (
+            "GET users/{id}/connection/",
+            [get(v, f"/api/users/{t}/connection/") for v, t in zip(viewers, targets, strict=False)],
+        ),
+    ]
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -268,6 +343,7 @@ def main() -> None:
     parser.add_argument(
         "--fast-load", action="store_true", help="CREATE the relationships instead of projection.apply (same graph)"
     )
+    parser.add_argument("--skip-api", action="store_true", help="skip timing the DRF endpoints")
     parser.add_argument("--reload", action="store_true", help="load the graph again even if --graph-dir holds it")
     add_json_argument(parser)
     args = parser.parse_args()
@@ -296,6 +372,7 @@ def main() -> None:
     )
     server.start(timeout=300.0)
     pg = pgserver.get_server(str(work / "pg"), cleanup_mode="stop")
+    api_ready = False
     try:
         driver.configure(server.settings(query_timeout_seconds=120.0))
         schema.bootstrap()
@@ -374,10 +451,32 @@ def main() -> None:
             )
         conn.close()
         results.write(args.json)
+        if not args.skip_api:
+            started = time.perf_counter()
+            setup_api(server, data)
+            api_ready = True
+            print(
+                f"\nAPI: Django on its own embedded Postgres, users and movies loaded in {time.perf_counter() - started:.0f}s"
+            )
+            print(f"load average {os.getloadavg()[0]:.1f}; target p95 {API_TARGET_P95_MS:.0f} ms")
+            print(f"{'endpoint':30s} {'p50':>9s} {'p95':>9s} {'p95/target':>11s}")
+            for name, calls in api_cases(viewers, movie_ids, targets):
+                samples = time_calls(calls)
+                p95 = percentile(samples, 0.95)
+                print(
+                    f"{name:30s} {statistics.median(samples):7.1f}ms {p95:7.1f}ms {p95 / API_TARGET_P95_MS:10.2f}x",
+                    flush=True,
+                )
     finally:
         driver.configure(None)
         server.stop()
         pg.cleanup()
+        if api_ready:
+            # os._exit below skips pgserver's exit hook, which would stop Django's embedded Postgres.
+            from django.db import connections
+
+            connections.close_all()
+            pgserver.get_server(Path(os.environ["LOCAL_DATA_DIR"]) / "postgres", cleanup_mode="stop").cleanup()
     os._exit(0)
 
 

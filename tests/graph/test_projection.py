@@ -245,3 +245,15 @@ def test_projected_versions_reads_in_bounded_keyset_pages(graph, monkeypatch):
     reads.clear()
     assert projection.projected_versions("user") == {str(u): u + 1 for u in degrees}
     assert projection.projected_versions("follow") == {"2:3": 1, "2:4": 1, "2:5": 1}
+
+
+def test_backfill_counts_public_likes_on_movies_that_have_none(graph):
+    user(1)
+    user(2, private=True)
+    user(3)
+    for liker in (1, 2, 3):
+        like(liker, 101)
+    driver.write_rows("MATCH (m:Movie) REMOVE m.public_likes", {})  # as projected before the count
+    assert projection.backfill_public_likes() == 1
+    assert driver.read_rows("MATCH (m:Movie {id: 101}) RETURN m.public_likes AS n", {}) == [{"n": 2}]
+    assert projection.backfill_public_likes() == 0

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 import vectors
-from graph import schema
+from graph import projection, schema
 
 
 class Command(BaseCommand):
@@ -9,5 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         schema.bootstrap()
+        # A graph projected before movies kept their public like count gets it here (then a no-op).
+        counted = projection.backfill_public_likes()
         vectors.bootstrap()
-        self.stdout.write("graph constraints and vector collection ready")
+        self.stdout.write(f"graph constraints and vector collection ready ({counted} movie like counts backfilled)")
