@@ -40,9 +40,12 @@ RUN SECRET_KEY=collectstatic-only \
 USER cinema
 EXPOSE 8000
 
+# gthread workers: a worker's threads overlap their waits on Postgres, Redis, Neo4j and Qdrant;
+# sync workers wait out each round trip in turn (bench/bench_throughput.py measures both).
 CMD ["gunicorn", "backend.config.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--workers", "3", \
+     "--worker-class", "gthread", "--threads", "8", \
      "--timeout", "60", \
      "--worker-tmp-dir", "/dev/shm", \
      "--access-logfile", "-"]

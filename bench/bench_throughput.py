@@ -13,8 +13,9 @@ Without --url it starts the platform itself (`python -m embedded`, the `make run
 ports under .local/bench-throughput, once per variant, with the THROTTLE_* rates raised to
 100000/min (a load test from one address must). The variants run side by side in one run:
 `uncached` sets RESPONSE_CACHE_SECONDS=0, `cached` keeps the default. With --url, it measures that
-platform as it is (start it with the THROTTLE_* variables raised). `gunicorn` is the compose file's
-production layout: gunicorn workers beside the embedded engines (see serve_gunicorn).
+platform as it is (start it with the THROTTLE_* variables raised). `gunicorn-gthread` is the compose
+file's production layout, the Dockerfile's gunicorn command beside the embedded engines, and
+`gunicorn` the same with sync workers (see bench_gunicorn).
 
 `run(scale) -> rows` returns the figures as a list of dicts for bench/report.py; `--json` writes
 them. wrk comes from the distribution (`apt-get install wrk`).
@@ -368,8 +369,8 @@ def run(scale: str = "small", url: str | None = None, variants: tuple[str, ...] 
     return rows
 
 
-GUNICORN_WORKERS = 3  # the Dockerfile's CMD, sync workers
-# gthread workers: each worker's threads overlap their waits on Redis and Postgres round trips.
+GUNICORN_WORKERS = 3  # the Dockerfile's CMD
+# The Dockerfile's gthread workers (8 threads each), and gunicorn's default sync workers beside them.
 GUNICORN_THREADS = {"gunicorn-gthread": 8}
 GUNICORN_CONFIG = """
 import os
@@ -382,7 +383,7 @@ def post_fork(server, worker):
 
 def bench_gunicorn(platform: Platform, scale: str, threads: int | None = None) -> list[dict]:
     """The compose file's production layout where it can run here: gunicorn with the Dockerfile's
-    3 sync workers, beside the embedded platform, which keeps its engines, Celery workers and beat.
+    3 workers (sync, or gthread with `threads`), beside the embedded platform, which keeps its engines, Celery workers and beat.
     A Qdrant server would serve every worker; in its place each worker opens a copy of the shard
     made once the demo was indexed (a copy that the sync does not update: right for reads)."""
     data_dir = platform.data_dir
