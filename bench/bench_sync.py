@@ -90,6 +90,7 @@ def main() -> None:
             cwd=ROOT, env=os.environ.copy(), stdout=open(DATA / "worker.log", "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
         )  # fmt: skip
         run_phases(args, results)
+        results.write(args.json)  # the lag figures survive a rebuild that fails on a loaded machine
         worker.terminate()
         worker.wait(timeout=60)
         worker = None
