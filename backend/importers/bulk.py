@@ -29,7 +29,7 @@ from backend.catalog.models import Credit, Genre, Movie, Person
 from backend.catalog.titles import normalize_title
 from backend.core.transactions import service_transaction
 from backend.importers.rows import MovieRow, Problem, Summary
-from backend.sync.outbox import aggregate_key, record_changes
+from backend.sync.outbox import aggregate_key, record_changes, record_many
 
 MOVIE_BATCH_SIZE = 500
 ROW_BATCH_SIZE = 5000
@@ -405,8 +405,8 @@ def write_ratings(
             changed = cursor.fetchall()
             cursor.execute(_INSERT_LIKES, _columns(liked)[:2] + [[row.at.timestamp() for row in liked]])
             likes = cursor.fetchall()
-            record_changes("rating", [aggregate_key(u, m) for u, m, _ in changed], "rating.set")
-            record_changes("like", [aggregate_key(u, m) for u, m in likes], "like.created")
+            record_many("rating", [aggregate_key(u, m) for u, m, _ in changed], "rating.set")
+            record_many("like", [aggregate_key(u, m) for u, m in likes], "like.created")
         inserted = sum(1 for *_, new in changed if new)
         summary.add("ratings read", len(batch))
         summary.add("ratings created", inserted)
@@ -428,7 +428,7 @@ def write_follows(
         with service_transaction(), connection.cursor() as cursor:
             cursor.execute(_INSERT_FOLLOWS, [[f for f, _ in batch], [e for _, e in batch], [at] * len(batch)])
             created = cursor.fetchall()
-            record_changes("follow", [aggregate_key(f, e) for f, e in created], "follow.created")
+            record_many("follow", [aggregate_key(f, e) for f, e in created], "follow.created")
         total += len(created)
         summary.add("follows created", len(created))
         summary.add("follows existing", len(batch) - len(created))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -56,6 +58,10 @@ class ProjectedKind:
     state: Callable[[Any], State]
     graph: projection.Projection | None = None
     vectors: VectorForm | None = None
+    # Optional fast path for `states`: the row fields the state is made of, and the state from their
+    # plain values (so a batch reads tuples, not model instances). `state` must agree with it.
+    value_fields: tuple[str, ...] = ()
+    state_of_values: Callable[..., State] | None = None
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -86,7 +92,14 @@ class ProjectedKind:
         )
 
     def states(self, keys: Sequence[str]) -> dict[str, State]:
-        return {self.key(row): self.state(row) for row in self.lookup(keys)}
+        if self.state_of_values is None:
+            return {self.key(row): self.state(row) for row in self.lookup(keys)}
+        width = len(self.key_fields)
+        make = self.state_of_values
+        return {
+            ":".join(map(str, values[:width])): make(*values[width:])
+            for values in self.lookup(keys).values_list(*self.key_fields, *self.value_fields)
+        }
 
     def chunks(self, size: int = CHUNK_SIZE) -> Iterator[list[Any]]:
         """All live rows in primary-key order, `size` at a time (prefetches apply per chunk)."""
@@ -184,26 +197,46 @@ MOVIE = ProjectedKind(
     graph=projection.MOVIES,
     vectors=VectorForm(text=movie_text, payload=movie_payload),
 )
+
+
+def follow_state(created_at: datetime) -> State:
+    return {"since": created_at.isoformat()}
+
+
+def like_state(created_at: datetime) -> State:
+    return {"at": created_at.isoformat()}
+
+
+def rating_state(score: Decimal, updated_at: datetime) -> State:
+    return {"score": float(score), "at": updated_at.isoformat()}
+
+
 FOLLOW = ProjectedKind(
     name="follow",
     rows=Follow.objects.all,
     key_fields=("follower_id", "followee_id"),
-    state=lambda follow: {"since": follow.created_at.isoformat()},
+    state=lambda follow: follow_state(follow.created_at),
     graph=projection.FOLLOWS,
+    value_fields=("created_at",),
+    state_of_values=follow_state,
 )
 LIKE = ProjectedKind(
     name="like",
     rows=Like.objects.all,
     key_fields=("user_id", "movie_id"),
-    state=lambda like: {"at": like.created_at.isoformat()},
+    state=lambda like: like_state(like.created_at),
     graph=projection.LIKES,
+    value_fields=("created_at",),
+    state_of_values=like_state,
 )
 RATING = ProjectedKind(
     name="rating",
     rows=Rating.objects.all,
     key_fields=("user_id", "movie_id"),
-    state=lambda rating: {"score": float(rating.score), "at": rating.updated_at.isoformat()},
+    state=lambda rating: rating_state(rating.score, rating.updated_at),
     graph=projection.RATINGS,
+    value_fields=("score", "updated_at"),
+    state_of_values=rating_state,
 )
 
 # In the order a rebuild loads them and a delivery batch applies them: nodes before edges.

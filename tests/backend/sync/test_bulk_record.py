@@ -65,3 +65,44 @@ def test_a_key_gone_from_postgres_is_recorded_as_deleted_and_repeats_are_one_eve
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown aggregate kind"), transaction.atomic():
         record_changes("comment", ["1"], "comment.created")
+
+
+def test_states_read_as_values_match_the_model_instance_states():
+    from backend.projector import kinds
+    from backend.social.models import Follow
+
+    users, movies = [UserFactory() for _ in range(3)], [MovieFactory() for _ in range(2)]
+    Rating.objects.bulk_create(Rating(user=u, movie=m, score=Decimal("4.5")) for u in users for m in movies)
+    Like.objects.bulk_create(Like(user=u, movie=movies[0]) for u in users)
+    Follow.objects.bulk_create(Follow(follower=users[0], followee=u) for u in users[1:])
+    for kind in (kinds.RATING, kinds.LIKE, kinds.FOLLOW):
+        assert kind.state_of_values is not None
+        keys = [kind.key(row) for row in kind.rows()]
+        by_instance = {kind.key(row): kind.state(row) for row in kind.lookup(keys)}
+        assert len(by_instance) == len(keys) > 0
+        assert kind.states([*keys, "999999:999999"]) == by_instance
+
+
+def test_record_many_writes_the_rows_record_changes_writes():
+    from backend.sync.outbox import record_many
+
+    user = UserFactory()
+    movies = [MovieFactory() for _ in range(4)]
+    Rating.objects.bulk_create(Rating(user=user, movie=m, score=Decimal("2.5")) for m in movies)
+    keys = [aggregate_key(user.id, m.id) for m in movies]
+    with transaction.atomic():
+        events = record_changes("rating", keys[:2], "rating.set")
+        assert record_many("rating", [*keys[2:], keys[3], "999999:1"], "rating.set") == 3
+
+    def rows(some: list[str]) -> list[tuple]:
+        found = OutboxEvent.objects.filter(kind="rating", key__in=some).order_by("key")
+        return [
+            (e.event_type, e.version, e.payload, sorted(e.deliveries.values_list("target", "status"))) for e in found
+        ]
+
+    assert [r[:3] for r in rows(keys[:2])] == [(e.event_type, e.version, e.payload) for e in events]
+    many = rows(keys[2:])
+    assert [r[0:2] for r in many] == [("rating.set", 1)] * 2
+    assert [r[2]["score"] for r in many] == [2.5, 2.5]
+    assert {tuple(r[3]) for r in many} == {tuple(rows(keys[:1])[0][3])}
+    assert OutboxEvent.objects.get(kind="rating", key="999999:1").payload is None
