@@ -17,8 +17,12 @@ platform as it is (start it with the THROTTLE_* variables raised). `gunicorn-gth
 file's production layout, the Dockerfile's gunicorn command beside the embedded engines, and
 `gunicorn` the same with sync workers (see bench_gunicorn).
 
-`run(scale) -> rows` returns the figures as a list of dicts for bench/report.py; `--json` writes
-them. wrk comes from the distribution (`apt-get install wrk`).
+`run(scale, url, variants) -> rows` returns the figures as a list of dicts; `--json PATH` writes
+them as bench/results.py's `Results` (the format bench/report.py reads): each printed figure and
+ratio, the series `requests_per_second_vs_clients` (line "<endpoint> · <variant>", x clients, y
+req/s) and `sync_lag_over_time` (line "<target> (mixed 90/10) · <variant>", x seconds since the
+mixed run began, y the oldest pending delivery's age in ms, where one was pending). wrk comes from
+the distribution (`apt-get install wrk`); without it the bench exits with one line saying so.
 """
 
 from __future__ import annotations
@@ -40,6 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results import Results, add_json_argument  # noqa: E402  (bench/results.py, beside this script)
+
+BENCH = "throughput"
 RAISED_RATE = "100000/min"
 CLIENT_COUNTS = (1, 4, 16)
 MIXED_CLIENTS = 16
@@ -266,10 +275,11 @@ class LagSampler(threading.Thread):
             except (urllib.error.URLError, OSError, ValueError, KeyError):
                 sync = None
             if sync is not None:
-                ages = [t["oldest_pending_age_seconds"] or 0.0 for t in sync.values()]
+                ages = {name: t["oldest_pending_age_seconds"] or 0.0 for name, t in sync.items()}
                 self.samples.append({
                     "t_seconds": round(time.monotonic() - started, 2),
-                    "sync_lag_seconds": round(max(ages), 3),
+                    "sync_lag_seconds": round(max(ages.values(), default=0.0), 3),
+                    "sync_lag_seconds_by_target": {name: round(age, 3) for name, age in ages.items()},
                     "backlog": sum(t["backlog"] for t in sync.values()),
                 })  # fmt: skip
             self.stopped.wait(LAG_SAMPLE_SECONDS)
@@ -488,18 +498,63 @@ def throttle_costs(platform: Platform) -> list[dict]:
     return rows
 
 
-def print_ratios(rows: list[dict]) -> None:
+def ratios(rows: list[dict]) -> list[tuple[str, str, int, float, float]]:
+    """(variant, endpoint, clients, req/s ratio, p95 ratio) of every variant against `uncached`
+    at the same endpoint and client count, measured in the same run."""
     measured = {(r["variant"], r["endpoint"], r["clients"]): r for r in rows if "rps" in r}
-    variants = sorted({key[0] for key in measured})
-    if "uncached" not in variants:
-        return
-    print("\nside by side, against uncached (req/s ratio, p95 ratio):")
+    side_by_side = []
     for (variant, endpoint, clients), row in sorted(measured.items()):
         base = measured.get(("uncached", endpoint, clients))
         if variant == "uncached" or base is None:
             continue
-        print(f"  {variant:9} {endpoint:12} c={clients:<3} req/s x{row['rps'] / max(base['rps'], 0.1):5.1f}   "
-              f"p95 x{row['p95_ms'] / max(base['p95_ms'], 0.01):5.2f}")  # fmt: skip
+        side_by_side.append((variant, endpoint, clients, row["rps"] / max(base["rps"], 0.1),
+                             row["p95_ms"] / max(base["p95_ms"], 0.01)))  # fmt: skip
+    return side_by_side
+
+
+def print_ratios(rows: list[dict]) -> None:
+    side_by_side = ratios(rows)
+    if not side_by_side:
+        return
+    print("\nside by side, against uncached (req/s ratio, p95 ratio):")
+    for variant, endpoint, clients, rps_ratio, p95_ratio in side_by_side:
+        print(f"  {variant:9} {endpoint:12} c={clients:<3} req/s x{rps_ratio:5.1f}   p95 x{p95_ratio:5.2f}")
+
+
+def results_from_rows(rows: list[dict]) -> Results:
+    """The rows `run` returns as bench/report.py's figures and series, one figure per printed one."""
+    results = Results(BENCH)
+    for row in rows:
+        if "rps" in row:
+            label = f"{row['variant']} {row['endpoint']} c={row['clients']}"
+            note = f"p99 {row['p99_ms']} ms, {row['errors']} errors of {row['requests']} requests"
+            results.figure(f"{label}: req/s", row["rps"], "req/s", note)
+            results.figure(f"{label}: p50", row["p50_ms"], "ms")
+            results.figure(f"{label}: p95", row["p95_ms"], "ms")
+            if "sync_lag_max_s" in row:
+                results.figure(
+                    f"{label}: sync lag max", row["sync_lag_max_s"], "s",
+                    f"p95 {row['sync_lag_p95_s']} s, backlog max {row['backlog_max']}; writes "
+                    f"{row['writes_per_s']}/s ({row['write_share']:.0%}), sampled from /api/health/",
+                )  # fmt: skip
+            else:
+                results.point("requests_per_second_vs_clients", f"{row['endpoint']} · {row['variant']}",
+                              row["clients"], row["rps"])  # fmt: skip
+        elif row.get("endpoint") == "sync lag":
+            for target, age_seconds in row.get("sync_lag_seconds_by_target", {}).items():
+                if age_seconds > 0:  # nothing pending: no point (the plot's axis is logarithmic)
+                    results.point("sync_lag_over_time", f"{target} (mixed 90/10) · {row['variant']}",
+                                  row["t_seconds"], age_seconds * 1000)  # fmt: skip
+        elif row.get("endpoint") == "throttle check":
+            results.figure(f"throttle check: {row['throttle']}, {row['requests_in_window']} in window",
+                           row["us_per_check"], "µs")  # fmt: skip
+        elif row.get("endpoint") == "machine":
+            results.figure("load average before", row["load_before"], "", f"{row['cpus']} CPUs")
+            results.figure("load average after", row["load_after"], "", f"{row['cpus']} CPUs")
+    for variant, endpoint, clients, rps_ratio, p95_ratio in ratios(rows):
+        results.ratio(f"{endpoint} c={clients}: req/s {variant} / uncached", rps_ratio)
+        results.ratio(f"{endpoint} c={clients}: p95 {variant} / uncached", p95_ratio)
+    return results
 
 
 def main() -> None:
@@ -509,13 +564,14 @@ def main() -> None:
     parser.add_argument(
         "--variants", default="uncached,cached", help="comma-separated: uncached, cached, gunicorn, gunicorn-gthread"
     )
-    parser.add_argument("--json", type=Path, help="write the rows here")
+    add_json_argument(parser)
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        parser.exit(1, "bench_throughput: wrk is not installed (apt-get install wrk)\n")
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
     rows = run(args.scale, args.url, tuple(args.variants.split(",")))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
+    results_from_rows(rows).write(args.json)
 
 
 if __name__ == "__main__":

@@ -123,9 +123,9 @@ BENCHES = [
         "embedding ingest (encode | upsert) against bare model.encode",
         {"small": ["--quick --ingest-only"], "medium": ["--texts 500 --ingest-only"]},
     ),
-    # The throughput bench (requests/s against concurrent clients on a running platform) lands from
-    # its own branch; until then this slot reads nothing and the report says so. It gets --scale and
-    # --json and fills the series `requests_per_second_vs_clients` (line: endpoint; x: clients).
+    # wrk against the platform it starts on free ports, uncached and cached side by side; it fills
+    # `requests_per_second_vs_clients` (line "endpoint · variant"; x: clients) and, from the lag it
+    # samples during its mixed run, `sync_lag_over_time`. Without wrk it fails in one line.
     Bench(
         "throughput",
         "bench_throughput.py",
