@@ -19,8 +19,9 @@ import os, signal, sys, time
 sys.path.insert(0, {root!r})
 from embedded.process import stop_on_signals, stop_with_make
 stop_on_signals()
-print("watching", stop_with_make(lambda: os.kill(os.getpid(), signal.SIGINT), poll_seconds=0.05), flush=True)
-try:
+watching = stop_with_make(lambda: os.kill(os.getpid(), signal.SIGINT), poll_seconds=0.05)
+try:  # entered before the test hears "watching", so its signal cannot land outside the try
+    print("watching", watching, flush=True)
     time.sleep(30)
 except KeyboardInterrupt:
     print("stopped", flush=True)
