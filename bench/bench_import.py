@@ -41,27 +41,6 @@ os.environ.update(
 )
 
 
-def start_graph():
-    from embedded.graph import EmbeddedGraphServer, free_port
-    from embedded.postgres import use_embedded_postgres
-
-    use_embedded_postgres()
-    bolt = free_port()
-    http = free_port()
-    graph_server = EmbeddedGraphServer(
-        DATA / "graph", bolt, http if http != bolt else bolt + 1, secrets.token_urlsafe(16)
-    )
-    graph_server.start()
-    settings = graph_server.settings()
-    os.environ.update(
-        NEO4J_URI=settings.uri,
-        NEO4J_USER=settings.user,
-        NEO4J_PASSWORD=settings.password,
-        NEO4J_DATABASE=settings.database,
-    )
-    return graph_server
-
-
 def empty_everything() -> None:
     from django.db import connection
 
@@ -204,7 +183,9 @@ def main() -> None:
 
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
-    graph_server = start_graph()
+    from engines import start_graph  # bench/engines.py, beside this script
+
+    graph_server = start_graph(DATA)
     try:
         import django
 
