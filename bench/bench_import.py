@@ -32,13 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = ROOT / ".local" / "bench-import"
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="backend.config.settings",
-    SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key"),
-    LOCAL_DATA_DIR=str(DATA),
-    QDRANT_PATH=str(DATA / "qdrant"),
-)
+from environment import use_bench_data  # noqa: E402  (bench/environment.py, beside this script)
+
+DATA = use_bench_data("bench-import")
 
 
 def empty_everything() -> None:

@@ -36,17 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = ROOT / ".local" / "bench-import-scale"
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="backend.config.settings",
-    SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key"),
-    LOCAL_DATA_DIR=str(DATA),
-    QDRANT_PATH=str(DATA / "qdrant"),
-    THROTTLE_USER="100000/min",
-    THROTTLE_ANON="100000/min",
-    THROTTLE_AUTH="100000/min",
-    TQDM_DISABLE="1",
-)
+from environment import use_bench_data  # noqa: E402  (bench/environment.py, beside this script)
+
+DATA = use_bench_data("bench-import-scale", raise_throttles=True, TQDM_DISABLE="1")
 IDLE_SECONDS = 20
 READ_PAUSE_SECONDS = 0.02
 LATENCY_TARGET_MS = 100

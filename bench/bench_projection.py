@@ -31,18 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from environment import use_bench_data  # noqa: E402  (bench/environment.py, beside this script)
 from results import Results, add_json_argument  # noqa: E402  (bench/results.py, beside this script)
 
-DATA = ROOT / ".local" / "bench-projection"
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="backend.config.settings",
-    SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key"),
-    LOCAL_DATA_DIR=str(DATA),
-    QDRANT_PATH=str(DATA / "qdrant"),
-    THROTTLE_USER="100000/min",
-    THROTTLE_ANON="100000/min",
-    THROTTLE_AUTH="100000/min",
-)
+DATA = use_bench_data("bench-projection", raise_throttles=True)
 
 PER_EVENT = {"graph_transaction_rows": 1, "events_per_task": 200}
 BATCHED = {"graph_transaction_rows": 2000, "events_per_task": 500}

@@ -23,12 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = ROOT / ".local" / "bench-record"
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="backend.config.settings",
-    SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key"),
-    LOCAL_DATA_DIR=str(DATA),
-)
+from environment import use_bench_data  # noqa: E402  (bench/environment.py, beside this script)
+
+DATA = use_bench_data("bench-record", vectors=False)
 BATCH = 5000
 
 

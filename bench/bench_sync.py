@@ -24,16 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from environment import use_bench_data  # noqa: E402  (bench/environment.py, beside this script)
 from results import Results, add_json_argument  # noqa: E402  (bench/results.py, beside this script)
 
-DATA = ROOT / ".local" / "bench-sync"
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="backend.config.settings",
-    SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key"),
-    LOCAL_DATA_DIR=str(DATA),
-    QDRANT_PATH=str(DATA / "qdrant"),
-    SYNC_SWEEP_AFTER_SECONDS="30",
-)
+DATA = use_bench_data("bench-sync", SYNC_SWEEP_AFTER_SECONDS="30")
 
 
 # The lag-over-time plot: each event's commit-to-applied lag, the worst per bin of commit time.
